@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/** `qa`: the command line. Errors the user can fix print one line and exit 2; bugs exit 1. */
+import { Command, CommanderError, Option } from 'commander';
+import { QaError } from '../core/errors.js';
+import { registerAsk } from './ask.js';
+import { parseIntOption } from './context.js';
+import { registerEvalSquad } from './eval-squad.js';
+import { registerModels } from './models.js';
+
+export function buildProgram(): Command {
+  const program = new Command('qa')
+    .description('question answering over knowledge bases, documents and community archives')
+    .option('--config <file>', 'configuration file (default: ./qa.config.json if present)')
+    .option('--models-dir <dir>', 'folder of models (default: the bundled models/)')
+    .option('--reader <name>', 'reader model to use (default: from config, else the first installed)')
+    .addOption(new Option('--threads <n>', 'ONNX threads per session').argParser(parseIntOption('--threads')))
+    .exitOverride();
+  registerAsk(program);
+  registerModels(program);
+  const evalCmd = program.command('eval').description('evaluate on benchmark files');
+  registerEvalSquad(evalCmd);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof QaError) {
+      process.stderr.write(`error: ${e.describe()}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

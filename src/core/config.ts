@@ -1,0 +1,74 @@
+/**
+ * One configuration object: defaults, then `qa.config.json` (or --config), then QA_* environment
+ * variables, then command-line flags; validated once, passed down, never read from globals.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { readJsonFile, validate } from './json.js';
+
+/** The installation's root (holds `models/`), whether running from `src/` or `dist/`. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const configSchema = z
+  .object({
+    /** Folder of model folders, each with a manifest.json. */
+    modelsDir: z.string().min(1),
+    /** Reader used when a request names none; unset means the first reader in the registry. */
+    reader: z.string().min(1).optional(),
+    /** Intra-op threads per ONNX session. */
+    threads: z.int().min(1).max(256),
+    /** Where stores and indexes live. */
+    workspace: z.string().min(1),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export type ConfigOverrides = Partial<Config>;
+
+const ENV: Record<string, keyof Config> = {
+  QA_MODELS_DIR: 'modelsDir',
+  QA_READER: 'reader',
+  QA_THREADS: 'threads',
+  QA_WORKSPACE: 'workspace',
+};
+
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    out[key] = key === 'threads' ? Number(v) : v;
+  }
+  return out;
+}
+
+export function loadConfig(
+  opts: { file?: string; env?: NodeJS.ProcessEnv; flags?: ConfigOverrides; cwd?: string } = {},
+): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  const defaults = {
+    modelsDir: resolve(PACKAGE_ROOT, 'models'),
+    threads: 1,
+    workspace: resolve(cwd, 'var'),
+  };
+  const file =
+    opts.file ?? [resolve(cwd, 'qa.config.json'), resolve(PACKAGE_ROOT, 'qa.config.json')].find(existsSync);
+  const fromFile = file
+    ? (validate(configSchema.partial(), readJsonFile(file), file) as Record<string, unknown>)
+    : {};
+  // Relative paths in the file are relative to the file, not to wherever `qa` was started.
+  for (const key of ['modelsDir', 'workspace'] as const) {
+    const v = fromFile[key];
+    if (file && typeof v === 'string') fromFile[key] = resolve(dirname(file), v);
+  }
+  const flags = Object.fromEntries(Object.entries(opts.flags ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...defaults, ...fromFile, ...fromEnv(opts.env ?? process.env), ...flags };
+  return validate(
+    configSchema,
+    merged,
+    file ? `configuration (${file}, QA_* variables, flags)` : 'configuration',
+  );
+}

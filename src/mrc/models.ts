@@ -1,0 +1,120 @@
+/**
+ * The model registry: every `models/<name>/manifest.json`, validated, with its files checked.
+ * The product lists and opens models only through here.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { QaError } from '../core/errors.js';
+import { readJsonFile, validate } from '../core/json.js';
+import { type ModelManifest, manifestSchema } from './manifest.js';
+import { type ReaderOptions, SpanReader } from './reader.js';
+
+export interface ModelEntry {
+  dir: string;
+  manifest: ModelManifest;
+}
+
+export interface ScanResult {
+  models: ModelEntry[];
+  /** One error per model folder that could not be used; the others still load. */
+  problems: QaError[];
+}
+
+function checkFile(manifestPath: string, field: string, path: string, expectedSize?: number): void {
+  if (!existsSync(path)) {
+    throw new QaError('bad_manifest', `file ${path} does not exist`, { where: `${manifestPath}: ${field}` });
+  }
+  const size = statSync(path).size;
+  if (expectedSize !== undefined && size !== expectedSize) {
+    throw new QaError(
+      'bad_manifest',
+      `${path} has ${size} bytes but sizeBytes says ${expectedSize} (truncated, replaced, or a Git LFS pointer?)`,
+      { where: `${manifestPath}: sizeBytes` },
+    );
+  }
+}
+
+/** Reads and checks one model folder. */
+export function loadEntry(dir: string, folderName: string): ModelEntry {
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = validate(manifestSchema, readJsonFile(manifestPath), manifestPath);
+  if (manifest.name !== folderName) {
+    throw new QaError('bad_manifest', `name "${manifest.name}" differs from its folder "${folderName}"`, {
+      where: `${manifestPath}: name`,
+    });
+  }
+  const ctxBudget = manifest.maxSeqLen - manifest.maxQueryLen - 3;
+  if (manifest.docStride >= ctxBudget) {
+    throw new QaError(
+      'bad_manifest',
+      `docStride ${manifest.docStride} must be below maxSeqLen − maxQueryLen − 3 = ${ctxBudget}`,
+      { where: `${manifestPath}: docStride` },
+    );
+  }
+  checkFile(manifestPath, 'file', join(dir, manifest.file), manifest.sizeBytes);
+  checkFile(manifestPath, 'tokenizer.vocab', join(dir, manifest.tokenizer.vocab));
+  return { dir, manifest };
+}
+
+export class ModelRegistry {
+  private readonly readers = new Map<string, Promise<SpanReader>>();
+
+  constructor(readonly root: string) {}
+
+  scan(): ScanResult {
+    if (!existsSync(this.root)) return { models: [], problems: [] };
+    const models: ModelEntry[] = [];
+    const problems: QaError[] = [];
+    const folders = readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(this.root, d.name, 'manifest.json')))
+      .map((d) => d.name)
+      .sort();
+    for (const name of folders) {
+      try {
+        models.push(loadEntry(join(this.root, name), name));
+      } catch (e) {
+        if (!(e instanceof QaError)) throw e;
+        problems.push(e);
+      }
+    }
+    return { models, problems };
+  }
+
+  /** The entry for `name`; throws a QaError naming the manifest when that model is broken. */
+  get(name: string): ModelEntry {
+    const dir = join(this.root, name);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(name) || !existsSync(join(dir, 'manifest.json'))) {
+      const known = this.scan().models.map((m) => m.manifest.name);
+      throw new QaError('not_found', `no model named "${name}"`, {
+        where: this.root,
+        hint: known.length ? `known: ${known.join(', ')}` : 'no models installed',
+      });
+    }
+    return loadEntry(dir, name);
+  }
+
+  /** Opens a reader once and shares it; a failed open is not cached, so it can be retried. */
+  reader(name: string, opts: ReaderOptions = {}): Promise<SpanReader> {
+    const key = `${name}\u0000${opts.threads ?? ''}`;
+    let p = this.readers.get(key);
+    if (!p) {
+      p = Promise.resolve()
+        .then(() => this.get(name))
+        .then((entry) => {
+          if (entry.manifest.task !== 'reader') {
+            throw new QaError('bad_input', `model "${name}" is a ${entry.manifest.task}, not a reader`);
+          }
+          return SpanReader.load(entry, opts);
+        });
+      p.catch(() => this.readers.delete(key));
+      this.readers.set(key, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    const open = [...this.readers.values()];
+    this.readers.clear();
+    await Promise.allSettled(open.map(async (p) => (await p).close()));
+  }
+}

@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { qa } from '../helpers/cli.js';
+import { FIXTURE_MODELS, SHARED } from '../helpers/fixtures.js';
+
+const DEV11 = join(SHARED, 'data/squad/dev-v1.1.public.json');
+const DEV20 = join(SHARED, 'data/squad/dev-v2.0.public.json');
+const tiny = ['--models-dir', FIXTURE_MODELS];
+
+describe('qa models list', () => {
+  it('--json prints a JSON array of the manifests', () => {
+    const r = qa(['models', 'list', '--json', ...tiny]);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as Array<{ name: string; task: string }>;
+    expect(list).toEqual([
+      expect.objectContaining({ name: 'tiny-reader', task: 'reader', licence: expect.any(String) }),
+    ]);
+  });
+});
+
+describe('qa eval squad', () => {
+  it('--predictions --json prints one object with the official v2.0 fields and nothing else', () => {
+    const pred = join(SHARED, 'data/squad/predictions/v2.0/bert-single-google.json');
+    const r = qa(['eval', 'squad', DEV20, '--predictions', pred, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const m = JSON.parse(r.stdout) as Record<string, number>;
+    expect(m.exact).toBeCloseTo(77.86, 2);
+    expect(m.f1).toBeCloseTo(81.12, 2);
+    expect(m).toMatchObject({ total: 5303, HasAns_total: 2656, NoAns_total: 2647 });
+  });
+
+  it('runs a reader and writes predictions, n-best, null odds, metrics and an HTML report', () => {
+    const out = mkdtempSync(join(tmpdir(), 'qa-eval-'));
+    const r = qa([
+      'eval',
+      'squad',
+      DEV20,
+      ...tiny,
+      '--reader',
+      'tiny-reader',
+      '--limit',
+      '30',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, number | string>;
+    expect(m).toMatchObject({ total: 30, reader: 'tiny-reader' });
+    for (const k of [
+      'exact',
+      'f1',
+      'HasAns_f1',
+      'NoAns_f1',
+      'best_f1',
+      'best_f1_thresh',
+      'questions_per_second',
+    ]) {
+      expect(typeof m[k]).toBe('number');
+    }
+    for (const f of [
+      'predictions.json',
+      'nbest_predictions.json',
+      'null_odds.json',
+      'metrics.json',
+      'report.html',
+    ]) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+    expect(Object.keys(JSON.parse(readFileSync(join(out, 'predictions.json'), 'utf8')))).toHaveLength(30);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Per article');
+    expect(html).toContain('<svg');
+    expect(html).toContain('Slowest questions');
+  });
+
+  it('scores a v1.1 reader run by answering every question', () => {
+    const r = qa(['eval', 'squad', DEV11, ...tiny, '--limit', '10', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ total: 10, reader: 'tiny-reader' });
+  });
+
+  it('ends malformed input with exit code 2 and the file and place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-bad-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"data": [\n  {"title": "x",}\n]}');
+    const r = qa(['eval', 'squad', bad, '--predictions', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`error: ${bad}:2:17: not valid JSON`));
+  });
+
+  it('rejects an unknown reader by name with exit code 2', () => {
+    const r = qa(['eval', 'squad', DEV11, ...tiny, '--reader', 'nope', '--limit', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no model named "nope".*known: tiny-reader/);
+  });
+});
+
+describe('qa ask', () => {
+  it('answers a question about a passage', () => {
+    const r = qa([
+      'ask',
+      'When was it built?',
+      '--context',
+      'The tower was built in 1889.',
+      ...tiny,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout) as { answers: Array<{ text: string }>; noAnswer: boolean };
+    expect(res.noAnswer).toBe(false);
+    expect(res.answers[0]?.text).toBe('1889');
+  });
+
+  it('asks for a passage when none is given', () => {
+    const r = qa(['ask', 'When?', ...tiny]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no passage to read/);
+  });
+});
