@@ -10,10 +10,16 @@ export interface CliContext {
 }
 
 export function contextFrom(cmd: Command): CliContext {
-  const g = cmd.optsWithGlobals<{ config?: string; modelsDir?: string; threads?: number; reader?: string }>();
+  const g = cmd.optsWithGlobals<{
+    config?: string;
+    modelsDir?: string;
+    threads?: number;
+    reader?: string;
+    workspace?: string;
+  }>();
   const config = loadConfig({
     ...(g.config === undefined ? {} : { file: g.config }),
-    flags: { modelsDir: g.modelsDir, threads: g.threads, reader: g.reader },
+    flags: { modelsDir: g.modelsDir, threads: g.threads, reader: g.reader, workspace: g.workspace },
   });
   return { config, models: new ModelRegistry(config.modelsDir) };
 }

@@ -4,7 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
+import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalSquad } from './eval-squad.js';
+import { registerIngest } from './ingest.js';
 import { registerModels } from './models.js';
 
 export function buildProgram(): Command {
@@ -13,12 +15,15 @@ export function buildProgram(): Command {
     .option('--config <file>', 'configuration file (default: ./qa.config.json if present)')
     .option('--models-dir <dir>', 'folder of models (default: the bundled models/)')
     .option('--reader <name>', 'reader model to use (default: from config, else the first installed)')
+    .option('--workspace <dir>', 'folder of the stores and indexes (default: ./var)')
     .addOption(new Option('--threads <n>', 'ONNX threads per session').argParser(parseIntOption('--threads')))
     .exitOverride();
   registerAsk(program);
+  registerIngest(program);
   registerModels(program);
   const evalCmd = program.command('eval').description('evaluate on benchmark files');
   registerEvalSquad(evalCmd);
+  registerEvalMetaqa(evalCmd);
   return program;
 }
 

@@ -21,6 +21,16 @@ export const configSchema = z
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
+    /** A SPARQL 1.1 endpoint holding the knowledge base; the embedded store when absent. */
+    kbEndpoint: z
+      .object({
+        queryUrl: z.url(),
+        updateUrl: z.url().optional(),
+        graph: z.string().min(1).optional(),
+        timeoutMs: z.int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -33,6 +43,7 @@ const ENV: Record<string, keyof Config> = {
   QA_READER: 'reader',
   QA_THREADS: 'threads',
   QA_WORKSPACE: 'workspace',
+  QA_SPARQL_ENDPOINT: 'kbEndpoint',
 };
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -40,7 +51,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, key] of Object.entries(ENV)) {
     const v = env[name];
     if (v === undefined || v === '') continue;
-    out[key] = key === 'threads' ? Number(v) : v;
+    out[key] = key === 'threads' ? Number(v) : key === 'kbEndpoint' ? { queryUrl: v } : v;
   }
   return out;
 }

@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'not_found'
   | 'model_error'
   | 'unsupported'
+  | 'timeout'
+  | 'unavailable'
+  | 'upstream_error'
   | 'internal';
 
 export class QaError extends Error {

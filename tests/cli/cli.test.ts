@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qa } from '../helpers/cli.js';
-import { FIXTURE_MODELS, SHARED } from '../helpers/fixtures.js';
+import { FIXTURE_MODELS, FIXTURES, SHARED } from '../helpers/fixtures.js';
 
 const DEV11 = join(SHARED, 'data/squad/dev-v1.1.public.json');
 const DEV20 = join(SHARED, 'data/squad/dev-v2.0.public.json');
@@ -97,6 +97,44 @@ describe('qa eval squad', () => {
     const r = qa(['eval', 'squad', DEV11, ...tiny, '--reader', 'nope', '--limit', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no model named "nope".*known: tiny-reader/);
+  });
+});
+
+describe('qa eval metaqa', () => {
+  const kbqa = (f: string): string => join(FIXTURES, 'kbqa', f);
+  it('--json prints Hits@1, the total and the SPARQL latency, trained on another file', () => {
+    const r = qa([
+      'eval',
+      'metaqa',
+      kbqa('test.txt'),
+      '--kb',
+      kbqa('mini-kb.txt'),
+      '--train',
+      kbqa('train.txt'),
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, number>;
+    expect(m.hits_at_1).toBe(1);
+    expect(m.total).toBeGreaterThan(0);
+    expect(typeof m.latency_p50_ms).toBe('number');
+    expect(m.kb_triples).toBe(85);
+  });
+});
+
+describe('qa ingest kb', () => {
+  it('loads into the workspace store, and a bad file loads nothing', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-ws-'));
+    const bad = join(ws, 'bad.ttl');
+    writeFileSync(bad, '<http://a> <http://b> "unterminated .\n');
+    const kb = join(FIXTURES, 'kbqa/mini-kb.txt');
+    expect(qa(['ingest', 'kb', kb, '--format', 'metaqa', '--workspace', ws, '--json']).code).toBe(0);
+    const r = qa(['ingest', 'kb', bad, '--workspace', ws]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${bad}:1:\\d+`));
+    const again = qa(['ingest', 'kb', kb, '--format', 'metaqa', '--workspace', ws, '--json']);
+    // Same triples again: the set is unchanged, so the store still holds 85.
+    expect(JSON.parse(again.stdout)).toMatchObject({ triples: 85, storeTriples: 85, store: 'oxigraph' });
   });
 });
 

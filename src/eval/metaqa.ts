@@ -1,0 +1,136 @@
+/**
+ * MetaQA: `question with [topic]<TAB>answer1|answer2`. No train split exists, so questions are
+ * split by a hash of their text into a training half (relation paths are learned from it) and a
+ * test half (scored), never sharing a question. Hits@1: is the first answer a gold answer?
+ */
+import { QaError } from '../core/errors.js';
+import { bestPath, type KbGraph, pathKey } from '../kbqa/paths.js';
+import { textLines } from '../kbqa/rdf-files.js';
+import { type LabelledQuestion, maskMention } from '../kbqa/relation-model.js';
+import type { KbqaRoute } from '../kbqa/route.js';
+import { entityIri } from '../kbqa/vocab.js';
+
+export interface MetaqaQuestion {
+  /** The question without brackets. */
+  question: string;
+  topic: string;
+  /** The topic's span in `question`. */
+  span: [number, number];
+  answers: string[];
+  where: string;
+}
+
+export function readMetaqa(file: string): MetaqaQuestion[] {
+  const out: MetaqaQuestion[] = [];
+  for (const [line, no] of textLines(file, () => {})) {
+    if (line.trim() === '') continue;
+    const where = `${file}:${no}`;
+    const tab = line.indexOf('\t');
+    const m = /\[([^\]]+)\]/.exec(line);
+    if (tab < 0 || !m || m.index > tab) {
+      throw new QaError('bad_input', 'expected "question with [topic]<TAB>answer|answer"', { where });
+    }
+    const raw = line.slice(0, tab);
+    const topic = m[1] ?? '';
+    const question = raw.replace(`[${topic}]`, topic);
+    out.push({
+      question,
+      topic,
+      span: [m.index, m.index + topic.length],
+      answers: line
+        .slice(tab + 1)
+        .split('|')
+        .filter((a) => a !== ''),
+      where,
+    });
+  }
+  return out;
+}
+
+/** FNV-1a: a stable split that keeps repeated questions on one side. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export function isTestQuestion(q: MetaqaQuestion): boolean {
+  return fnv1a(q.question) % 2 === 1;
+}
+
+/** Training examples: each question's masked text and the path that best reaches its answers. */
+export function labelQuestions(
+  graph: KbGraph,
+  questions: readonly MetaqaQuestion[],
+  onProgress?: (done: number, total: number) => void,
+  perTemplate = 5,
+): LabelledQuestion[] {
+  const out: LabelledQuestion[] = [];
+  // Questions of one template differ only in the entity: a few labelled examples per masked text
+  // are enough for the vote, and keep the path search (the costly part) short.
+  const seen = new Map<string, number>();
+  questions.forEach((q, i) => {
+    const masked = maskMention(q.question, q.span[0], q.span[1]);
+    if ((seen.get(masked) ?? 0) < perTemplate) {
+      const found = bestPath(graph, entityIri(q.topic), new Set(q.answers.map(entityIri)));
+      // A question two paths answer equally well (director = writer) teaches nothing: skip it.
+      const [only, ...others] = found && found.f1 >= 0.5 ? found.paths : [];
+      if (only && others.length === 0) {
+        seen.set(masked, (seen.get(masked) ?? 0) + 1);
+        out.push({ masked, path: pathKey(only) });
+      }
+    }
+    onProgress?.(i + 1, questions.length);
+  });
+  return out;
+}
+
+export interface MetaqaMetrics {
+  hits_at_1: number;
+  total: number;
+  /** Share of questions whose topic entity was among the linked entities. */
+  topic_linked: number;
+  latency_p50_ms: number;
+  latency_p95_ms: number;
+  answered: number;
+}
+
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+export async function evaluateMetaqa(
+  route: KbqaRoute,
+  questions: readonly MetaqaQuestion[],
+  opts: { brackets: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<MetaqaMetrics> {
+  let hits = 0;
+  let linked = 0;
+  let answered = 0;
+  const lat: number[] = [];
+  for (const [i, q] of questions.entries()) {
+    const res = await route.answer(q.question, opts.brackets ? { topicSpan: q.span } : {});
+    const topic = entityIri(q.topic);
+    const top = res.candidates[0];
+    const planned = top?.evidence.kind === 'sparql' ? top.evidence.entities[0]?.iri : undefined;
+    if (planned === topic || res.entities.some((e) => e.iri === topic)) linked++;
+    if (res.query) lat.push(res.sparqlMs);
+    if (top) {
+      answered++;
+      if (q.answers.includes(top.text)) hits++;
+    }
+    opts.onProgress?.(i + 1, questions.length);
+  }
+  lat.sort((a, b) => a - b);
+  const n = questions.length || 1;
+  return {
+    hits_at_1: hits / n,
+    total: questions.length,
+    topic_linked: linked / n,
+    latency_p50_ms: pct(lat, 50),
+    latency_p95_ms: pct(lat, 95),
+    answered,
+  };
+}

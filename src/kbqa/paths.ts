@@ -1,0 +1,125 @@
+/**
+ * Relation paths: sequences of up to three hops, each a predicate walked forwards (subject →
+ * object) or backwards. Training questions are labelled with the path that best reaches their
+ * gold answers from the topic entity, found over an in-memory copy of the KB's entity edges.
+ */
+
+import { bgp, filter, op, select, toSparql, triple, v } from './sparql.js';
+import type { RdfStore } from './store.js';
+
+export interface Hop {
+  predicate: string;
+  inverse: boolean;
+}
+
+export type RelationPath = Hop[];
+
+export function pathKey(path: RelationPath): string {
+  return path.map((h) => `${h.inverse ? '^' : ''}<${h.predicate}>`).join('/');
+}
+
+export function parsePathKey(key: string): RelationPath {
+  return [...key.matchAll(/(\^?)<([^>]+)>/g)].map((m) => ({ predicate: m[2] ?? '', inverse: m[1] === '^' }));
+}
+
+/** Entity-to-entity edges of the KB, indexed both ways. */
+export class KbGraph {
+  private readonly out = new Map<string, Array<[number, string]>>();
+  private readonly in = new Map<string, Array<[number, string]>>();
+  readonly predicates: string[] = [];
+
+  add(s: string, p: string, o: string): void {
+    let pi = this.predicates.indexOf(p);
+    if (pi < 0) pi = this.predicates.push(p) - 1;
+    const push = (m: Map<string, Array<[number, string]>>, k: string, e: [number, string]): void => {
+      const list = m.get(k);
+      if (list) list.push(e);
+      else m.set(k, [e]);
+    };
+    push(this.out, s, [pi, o]);
+    push(this.in, o, [pi, s]);
+  }
+
+  static async fromStore(store: RdfStore): Promise<KbGraph> {
+    const q = select(
+      [v('s'), v('p'), v('o')],
+      [bgp([triple(v('s'), v('p'), v('o'))]), filter(op('isiri', v('o')))],
+    );
+    const g = new KbGraph();
+    for (const row of await store.select(toSparql(q))) {
+      if (row.s && row.p && row.o) g.add(row.s.value, row.p.value, row.o.value);
+    }
+    return g;
+  }
+
+  degree(node: string): number {
+    return (this.out.get(node)?.length ?? 0) + (this.in.get(node)?.length ?? 0);
+  }
+
+  /** Hops that can be taken from `node`. */
+  hopsFrom(node: string): Hop[] {
+    const seen = new Map<string, Hop>();
+    for (const [p] of this.out.get(node) ?? [])
+      seen.set(`${p}`, { predicate: this.predicates[p] ?? '', inverse: false });
+    for (const [p] of this.in.get(node) ?? [])
+      seen.set(`^${p}`, { predicate: this.predicates[p] ?? '', inverse: true });
+    return [...seen.values()];
+  }
+
+  step(nodes: Iterable<string>, hop: Hop): Set<string> {
+    const pi = this.predicates.indexOf(hop.predicate);
+    const out = new Set<string>();
+    for (const n of nodes) {
+      for (const [p, m] of (hop.inverse ? this.in : this.out).get(n) ?? []) if (p === pi) out.add(m);
+    }
+    return out;
+  }
+}
+
+function f1(found: ReadonlySet<string>, gold: ReadonlySet<string>): number {
+  let same = 0;
+  for (const g of gold) if (found.has(g)) same++;
+  if (same === 0) return 0;
+  const p = same / found.size;
+  const r = same / gold.size;
+  return (2 * p * r) / (p + r);
+}
+
+/**
+ * The paths (≤ maxHops) whose answers best match `gold` by F1 — several when they tie, as when a
+ * film's director also wrote it — searched level by level so the search stops at the shortest
+ * perfect paths. Frontiers larger than `maxFrontier` (hubs such as
+ * a genre) are not expanded further. Walks never
+ * pass through the topic again (see translate.ts).
+ */
+export function bestPath(
+  g: KbGraph,
+  topic: string,
+  gold: ReadonlySet<string>,
+  maxHops = 3,
+  maxFrontier = 20_000,
+): { paths: RelationPath[]; f1: number } | undefined {
+  let best: { paths: RelationPath[]; f1: number } | undefined;
+  let level: Array<{ frontier: Set<string>; path: RelationPath }> = [
+    { frontier: new Set([topic]), path: [] },
+  ];
+  for (let depth = 1; depth <= maxHops && best?.f1 !== 1; depth++) {
+    const next: typeof level = [];
+    for (const { frontier, path } of level) {
+      if (frontier.size > maxFrontier) continue;
+      const hops = new Map<string, Hop>();
+      for (const n of frontier) for (const h of g.hopsFrom(n)) hops.set(pathKey([h]), h);
+      for (const hop of hops.values()) {
+        const reached = g.step(frontier, hop);
+        reached.delete(topic);
+        const score = f1(reached, gold);
+        if (score > 0 && score === best?.f1 && best.paths[0]?.length === depth)
+          best.paths.push([...path, hop]);
+        else if (score > (best?.f1 ?? 0)) best = { paths: [[...path, hop]], f1: score };
+        next.push({ frontier: reached, path: [...path, hop] });
+      }
+    }
+    level = next;
+  }
+  return best;
+}

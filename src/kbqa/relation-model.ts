@@ -1,0 +1,132 @@
+/**
+ * Question → relation path, learned from examples: the question with its topic entity masked,
+ * as TF-IDF weighted word unigrams and bigrams, classified by its nearest training questions
+ * (cosine similarity, similarity-weighted vote over their paths). Serialises to plain JSON.
+ */
+
+export interface LabelledQuestion {
+  /** The question with the topic mention replaced by MASK. */
+  masked: string;
+  path: string;
+}
+
+export interface PathPrediction {
+  path: string;
+  /** Share of the neighbours' similarity mass voting for this path, 0..1. */
+  score: number;
+}
+
+export const MASK = 'ENT';
+
+type SparseVec = Map<number, number>;
+
+export function maskMention(question: string, start: number, end: number): string {
+  return `${question.slice(0, start)} ${MASK} ${question.slice(end)}`;
+}
+
+function features(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out = [...words];
+  for (let i = 0; i + 1 < words.length; i++) out.push(`${words[i]} ${words[i + 1]}`);
+  return out;
+}
+
+export interface RelationModelJson {
+  version: 1;
+  k: number;
+  vocab: string[];
+  idf: number[];
+  examples: Array<{ vec: Array<[number, number]>; path: string }>;
+}
+
+export class RelationModel {
+  private constructor(
+    private readonly k: number,
+    private readonly vocab: Map<string, number>,
+    private readonly idf: number[],
+    private readonly examples: Array<{ vec: SparseVec; path: string }>,
+  ) {}
+
+  get size(): number {
+    return this.examples.length;
+  }
+
+  static train(data: readonly LabelledQuestion[], k = 7): RelationModel {
+    const vocab = new Map<string, number>();
+    const df: number[] = [];
+    const docs = data.map((d) => {
+      const feats = new Set(features(d.masked));
+      for (const f of feats) {
+        let id = vocab.get(f);
+        if (id === undefined) {
+          id = vocab.size;
+          vocab.set(f, id);
+          df.push(0);
+        }
+        df[id] = (df[id] ?? 0) + 1;
+      }
+      return features(d.masked);
+    });
+    const idf = df.map((n) => Math.log((1 + data.length) / (1 + n)) + 1);
+    const model = new RelationModel(k, vocab, idf, []);
+    docs.forEach((feats, i) => {
+      model.examples.push({ vec: model.vectorize(feats), path: data[i]?.path ?? '' });
+    });
+    return model;
+  }
+
+  private vectorize(feats: string[]): SparseVec {
+    const vec: SparseVec = new Map();
+    for (const f of feats) {
+      const id = this.vocab.get(f);
+      if (id !== undefined) vec.set(id, (vec.get(id) ?? 0) + (this.idf[id] ?? 0));
+    }
+    let norm = 0;
+    for (const x of vec.values()) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    for (const [id, x] of vec) vec.set(id, x / norm);
+    return vec;
+  }
+
+  /** Paths ranked by the similarity-weighted vote of the k nearest training questions. */
+  predict(masked: string, top = 3): PathPrediction[] {
+    const q = this.vectorize(features(masked));
+    const sims: Array<[number, string]> = [];
+    for (const ex of this.examples) {
+      let s = 0;
+      const [small, big] = q.size < ex.vec.size ? [q, ex.vec] : [ex.vec, q];
+      for (const [id, x] of small) s += x * (big.get(id) ?? 0);
+      if (s > 0) sims.push([s, ex.path]);
+    }
+    sims.sort((a, b) => b[0] - a[0]);
+    const votes = new Map<string, number>();
+    let mass = 0;
+    for (const [s, path] of sims.slice(0, this.k)) {
+      votes.set(path, (votes.get(path) ?? 0) + s);
+      mass += s;
+    }
+    return [...votes]
+      .map(([path, w]) => ({ path, score: mass > 0 ? w / mass : 0 }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, top);
+  }
+
+  toJSON(): RelationModelJson {
+    return {
+      version: 1,
+      k: this.k,
+      vocab: [...this.vocab.keys()],
+      idf: this.idf,
+      examples: this.examples.map((e) => ({ vec: [...e.vec], path: e.path })),
+    };
+  }
+
+  static fromJSON(json: RelationModelJson): RelationModel {
+    return new RelationModel(
+      json.k,
+      new Map(json.vocab.map((w, i) => [w, i])),
+      json.idf,
+      json.examples.map((e) => ({ vec: new Map(e.vec), path: e.path })),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Question patterns → SPARQL, always as a sparqljs AST: the topic entity enters as an IRI, a
+ * relation path as triple patterns, and nothing a user typed is ever pasted into query text.
+ */
+import type sparqljs from 'sparqljs';
+import type { RelationPath } from './paths.js';
+import { ask, bgp, countAs, filter, iri, lit, op, select, triple, v } from './sparql.js';
+import { RDFS_LABEL } from './vocab.js';
+
+export const ANSWER = v('answer');
+export const LABEL_VAR = v('label');
+export const COUNT = v('count');
+export const VALUE = v('value');
+
+/** Triple patterns from `topic` along `path` to ?answer, through ?x1, ?x2, ... */
+function walk(topic: string, path: RelationPath): sparqljs.Pattern[] {
+  const triples: sparqljs.Triple[] = [];
+  const filters: sparqljs.FilterPattern[] = [];
+  let from: sparqljs.IriTerm | sparqljs.VariableTerm = iri(topic);
+  path.forEach((hop, i) => {
+    const to = i === path.length - 1 ? ANSWER : v(`x${i + 1}`);
+    triples.push(hop.inverse ? triple(to, iri(hop.predicate), from) : triple(from, iri(hop.predicate), to));
+    // The walk never returns through the topic: "co-stars of X" is not X, and "films sharing a
+    // director with X" are other films than X.
+    filters.push(filter(op('!=', to, iri(topic))));
+    from = to;
+  });
+  return [bgp(triples), ...filters];
+}
+
+function withLabel(patterns: sparqljs.Pattern[]): sparqljs.Pattern[] {
+  return [...patterns, { type: 'optional', patterns: [bgp([triple(ANSWER, iri(RDFS_LABEL), LABEL_VAR)])] }];
+}
+
+/** The entities (or values) a path reaches, with their labels. */
+export function listQuery(topic: string, path: RelationPath, limit = 100): sparqljs.SelectQuery {
+  return select([ANSWER, LABEL_VAR], withLabel(walk(topic, path)), {
+    distinct: true,
+    limit,
+    order: [{ expression: ANSWER }],
+  });
+}
+
+/** "How many ...": the number of distinct answers. */
+export function countQuery(topic: string, path: RelationPath): sparqljs.SelectQuery {
+  return select([countAs(ANSWER, COUNT)], walk(topic, path));
+}
+
+/** Yes/no: does the path from `topic` reach `target`? */
+export function askQuery(topic: string, path: RelationPath, target: string): sparqljs.AskQuery {
+  return ask([...walk(topic, path), filter(op('=', ANSWER, iri(target)))]);
+}
+
+/** "Largest/most recent ...": the answer with the highest (or lowest) numeric or date value. */
+export function superlativeQuery(
+  topic: string,
+  path: RelationPath,
+  valuePredicate: string,
+  descending: boolean,
+): sparqljs.SelectQuery {
+  const patterns = [...walk(topic, path), bgp([triple(ANSWER, iri(valuePredicate), VALUE)])];
+  return select([ANSWER, LABEL_VAR, VALUE], withLabel(patterns), {
+    order: [{ expression: VALUE, descending }],
+    limit: 1,
+  });
+}
+
+/** Entities whose label is exactly `label` (a user's text, so only ever a literal). */
+export function byLabelQuery(label: string): sparqljs.SelectQuery {
+  return select([ANSWER], [bgp([triple(ANSWER, iri(RDFS_LABEL), lit(label))])]);
+}
