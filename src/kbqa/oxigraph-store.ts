@@ -62,8 +62,10 @@ export class OxigraphStore implements RdfStore {
     const t0 = performance.now();
     const staging = parseSources(sources, opts);
     const triples = staging.size;
-    // Everything parsed: only now touch the live store, in one load.
-    this.store.load(staging.dump({ format: NQUADS }), { format: NQUADS });
+    // Everything parsed: only now touch the live store — adopt the staging store when the live
+    // one is empty (a cold start), else copy it over in one load.
+    if (this.store.size === 0) this.store = staging;
+    else this.store.load(staging.dump({ format: NQUADS }), { format: NQUADS });
     this.persist();
     return { files: sources.length, triples, seconds: (performance.now() - t0) / 1000 };
   }

@@ -8,7 +8,7 @@ import { KbGraph, parsePathKey, type RelationPath } from './paths.js';
 import { maskMention, type RelationModel } from './relation-model.js';
 import { toSparql } from './sparql.js';
 import type { RdfStore } from './store.js';
-import { askQuery, countQuery, listQuery } from './translate.js';
+import { askQuery, countQuery, listQuery, orderablePropertiesQuery, superlativeQuery } from './translate.js';
 
 export interface KbqaOptions {
   /** The topic mention's character span, when the caller knows it (MetaQA's brackets). */
@@ -28,6 +28,21 @@ export interface KbqaResult {
 }
 
 const COUNT_Q = /^\s*how many\b/i;
+
+/**
+ * Superlative cues: the direction, and words a matching property's name may contain
+ * ("most populous" → population). Without a name match, the most used orderable property wins.
+ */
+const SUPERLATIVES: Array<{ cue: RegExp; descending: boolean; names: RegExp }> = [
+  { cue: /\bmost populous|\blargest population/i, descending: true, names: /population|inhabitants/i },
+  { cue: /\bleast populous|\bsmallest population/i, descending: false, names: /population|inhabitants/i },
+  { cue: /\b(highest|tallest)\b/i, descending: true, names: /elevation|height|altitude/i },
+  { cue: /\b(lowest|shortest)\b/i, descending: false, names: /elevation|height|altitude|length/i },
+  { cue: /\b(largest|biggest|greatest)\b/i, descending: true, names: /area|population|size/i },
+  { cue: /\bsmallest\b/i, descending: false, names: /area|population|size/i },
+  { cue: /\b(most recent|latest|newest)\b/i, descending: true, names: /date|year|inception|founded/i },
+  { cue: /\b(oldest|earliest|first)\b/i, descending: false, names: /date|year|inception|founded/i },
+];
 const YES_NO_Q = /^\s*(is|was|are|were|did|does|do|has|have|had)\b/i;
 
 export class KbqaRoute {
@@ -112,7 +127,17 @@ export class KbqaRoute {
       };
     }
 
-    const query = toSparql(listQuery(plan.entity.iri, plan.path, opts.limit ?? 100));
+    const sup = SUPERLATIVES.find((s) => s.cue.test(question));
+    let query = toSparql(listQuery(plan.entity.iri, plan.path, opts.limit ?? 100));
+    if (sup) {
+      const props = await this.store.select(
+        toSparql(orderablePropertiesQuery(plan.entity.iri, plan.path)),
+        qopts,
+      );
+      const names = props.map((r) => r.p?.value ?? '').filter((p) => p !== '');
+      const prop = names.find((p) => sup.names.test(p.split(/[/#:]/).pop() ?? '')) ?? names[0];
+      if (prop) query = toSparql(superlativeQuery(plan.entity.iri, plan.path, prop, sup.descending));
+    }
     const rows = await this.store.select(query, qopts);
     const sparqlMs = ms();
     const evidence = { kind: 'sparql' as const, query, entities: linked, rows: rows.length };

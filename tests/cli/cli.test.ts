@@ -7,7 +7,8 @@ import { FIXTURE_MODELS, FIXTURES, SHARED } from '../helpers/fixtures.js';
 
 const DEV11 = join(SHARED, 'data/squad/dev-v1.1.public.json');
 const DEV20 = join(SHARED, 'data/squad/dev-v2.0.public.json');
-const tiny = ['--models-dir', FIXTURE_MODELS];
+// The fixture models, and the tiny reader by name (the repository's qa.config.json names a real one).
+const tiny = ['--models-dir', FIXTURE_MODELS, '--reader', 'tiny-reader'];
 
 describe('qa models list', () => {
   it('--json prints a JSON array of the manifests', () => {
@@ -34,19 +35,7 @@ describe('qa eval squad', () => {
 
   it('runs a reader and writes predictions, n-best, null odds, metrics and an HTML report', () => {
     const out = mkdtempSync(join(tmpdir(), 'qa-eval-'));
-    const r = qa([
-      'eval',
-      'squad',
-      DEV20,
-      ...tiny,
-      '--reader',
-      'tiny-reader',
-      '--limit',
-      '30',
-      '--out',
-      out,
-      '--json',
-    ]);
+    const r = qa(['eval', 'squad', DEV20, ...tiny, '--limit', '30', '--out', out, '--json']);
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout) as Record<string, number | string>;
     expect(m).toMatchObject({ total: 30, reader: 'tiny-reader' });

@@ -88,3 +88,35 @@ if (virtuosoAvailable()) {
     it('runs the same tests', () => {});
   });
 }
+
+describe('KBQA superlatives and counts over typed literals (Turtle KB)', () => {
+  const EX = 'http://example.org/';
+  let route: KbqaRoute;
+  beforeAll(async () => {
+    const store = new OxigraphStore();
+    await store.load([{ file: join(FIXTURES, 'kbqa/geo.ttl'), format: 'turtle' }]);
+    const { graph, linker } = await KbqaRoute.index(store);
+    const cities = `^<${EX}country>`;
+    const model = RelationModel.train([
+      { masked: 'what cities are in ENT', path: cities },
+      { masked: 'which cities are located in ENT', path: cities },
+      { masked: 'what country is ENT in', path: `<${EX}country>` },
+    ]);
+    route = new KbqaRoute(store, graph, linker, model);
+  });
+
+  it.each([
+    ['what is the largest city in Kenya', 'Nairobi'],
+    ['what is the smallest city in Kenya', 'Kisumu'],
+    ['which is the oldest city in the Republic of Kenya', 'Mombasa'],
+    ['what is the most recent city founded in Kenya', 'Kisumu'],
+  ])('%s → %s', async (question, answer) => {
+    const res = await route.answer(question);
+    expect(res.candidates.map((c) => c.text)).toEqual([answer]);
+    expect(res.query).toMatch(/ORDER BY/);
+  });
+
+  it('counts the answers of a path', async () => {
+    expect((await route.answer('how many cities are in Kenya')).candidates[0]?.text).toBe('3');
+  });
+});
