@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,11 +9,16 @@ const file = join(dir, 'qa.config.json');
 writeFileSync(file, JSON.stringify({ reader: 'from-file', threads: 2, modelsDir: 'my-models' }));
 
 describe('loadConfig', () => {
-  it('defaults to the bundled models and ./var', () => {
-    const c = loadConfig({ cwd: mkdtempSync(join(tmpdir(), 'qa-empty-')), env: {} });
+  it("defaults to the bundled models, ./var and the installation's qa.config.json", () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qa-empty-'));
+    const c = loadConfig({ cwd, env: {} });
     expect(c.modelsDir).toBe(join(PACKAGE_ROOT, 'models'));
+    expect(c.workspace).toBe(join(cwd, 'var'));
     expect(c.threads).toBe(1);
-    expect(c.reader).toBeUndefined();
+    const installed = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'qa.config.json'), 'utf8')) as {
+      reader: string;
+    };
+    expect(c.reader).toBe(installed.reader);
   });
 
   it('layers file < environment < flags, with paths relative to the file', () => {

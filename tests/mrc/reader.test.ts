@@ -54,3 +54,18 @@ describe('SpanReader on a real ONNX session (tiny deterministic model)', () => {
     expect(res.answers[0]?.probability).toBeGreaterThanOrEqual(res.answers[1]?.probability ?? 0);
   });
 });
+
+describe('the shipped default reader (models/, named in qa.config.json)', () => {
+  const registry = new ModelRegistry(new URL('../../models/', import.meta.url).pathname);
+  afterAll(() => registry.close());
+
+  it('is valid and answers a real question with its character span', async () => {
+    expect(registry.scan().problems).toEqual([]);
+    const reader = await registry.reader('minilm-l6-squad-int8', { threads: 1 });
+    const context = "The Eiffel Tower was built for the 1889 World's Fair and finished in March 1889.";
+    const res = await reader.read({ question: 'When was the tower finished?', context });
+    expect(res.noAnswer).toBe(false);
+    expect(res.answers[0]?.text).toMatch(/1889/);
+    expect(context.slice(res.answers[0]?.start, res.answers[0]?.end)).toBe(res.answers[0]?.text);
+  });
+});
