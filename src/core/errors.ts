@@ -36,7 +36,3 @@ export class QaError extends Error {
     return this.hint ? `${head} (${this.hint})` : head;
   }
 }
-
-export function isQaError(e: unknown): e is QaError {
-  return e instanceof QaError;
-}

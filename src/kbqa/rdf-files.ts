@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { DataFactory, Writer } from 'n3';
 import { QaError } from '../core/errors.js';
 import type { RdfFormat, RdfSource } from './store.js';
-import { entityIri, LABEL, relationIri } from './vocab.js';
+import { entityIri, RDFS_LABEL, relationIri } from './vocab.js';
 
 export const MEDIA_TYPES: Record<Exclude<RdfFormat, 'metaqa'>, string> = {
   turtle: 'text/turtle',
@@ -103,7 +103,7 @@ export function* metaqaAsNTriples(file: string, onBytes: (n: number) => void): G
   const emitLabel = (name: string): void => {
     if (labelled.has(name)) return;
     labelled.add(name);
-    out.push(writer.quadToString(namedNode(entityIri(name)), namedNode(LABEL), literal(name)));
+    out.push(writer.quadToString(namedNode(entityIri(name)), namedNode(RDFS_LABEL), literal(name)));
   };
   for (const [line, no] of textLines(file, onBytes)) {
     if (line.trim() === '') continue;
