@@ -73,9 +73,10 @@ def cap_ir(path: Path) -> None:
         onnx.save(m, str(path))
 
 
-def quantize(src: Path, dst: Path, per_channel: bool) -> None:
+def quantize(src: Path, dst: Path, per_channel: bool, embeddings: bool) -> None:
+    ops = ["MatMul", "Gemm", "Attention"] + (["EmbedLayerNormalization", "Gather"] if embeddings else [])
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel,
-                     op_types_to_quantize=["MatMul", "Gemm", "Attention", "EmbedLayerNormalization", "Gather"],
+                     op_types_to_quantize=ops,
                      # fused contrib ops (BiasGelu, ...) defeat shape inference; their outputs are float
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     cap_ir(dst)
@@ -114,6 +115,9 @@ def main() -> None:
     p.add_argument("--no-fp32", action="store_true", help="write only the int8 model")
     p.add_argument("--no-int8", action="store_true")
     p.add_argument("--per-channel", action="store_true", help="per-channel int8 weight scales")
+    p.add_argument("--fp32-embeddings", action="store_true",
+                   help="leave the embedding tables in fp32 (58.6 MB instead of 22.7 MB for MiniLM-L6)")
+    p.add_argument("--int8-name", help="folder name of the int8 model (default: NAME-int8)")
     args = p.parse_args()
 
     tok = AutoTokenizer.from_pretrained(args.model)
@@ -125,8 +129,8 @@ def main() -> None:
             targets.append((args.name, args.kind, fp32))
         if not args.no_int8:
             q = Path(tmp) / "model-int8.onnx"
-            quantize(fp32, q, args.per_channel)
-            targets.append((f"{args.name}-int8", "quantized", q))
+            quantize(fp32, q, args.per_channel, not args.fp32_embeddings)
+            targets.append((args.int8_name or f"{args.name}-int8", "quantized", q))
         for name, kind, src in targets:
             out = args.out / name
             out.mkdir(parents=True, exist_ok=True)
