@@ -46,15 +46,10 @@ export function registerEvalMetaqa(evalCmd: Command): void {
         : new OxigraphStore();
       const format = opts.kbFormat ?? (opts.kb.endsWith('.txt') ? 'metaqa' : undefined);
       const load = await store.load([sourceFor(opts.kb, format)]);
-      const test = readMetaqa(qaFile)
-        .filter(isTestQuestion)
-        .slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
+      const testHalf = readMetaqa(qaFile).filter(isTestQuestion);
+      const test = testHalf.slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
       // Training never sees a question that is tested, whichever file it comes from.
-      const tested = new Set(
-        readMetaqa(qaFile)
-          .filter(isTestQuestion)
-          .map((q) => q.question),
-      );
+      const tested = new Set(testHalf.map((q) => q.question));
       const trainQs = (opts.train ?? [qaFile])
         .flatMap((f) => readMetaqa(f))
         .filter((q) => !tested.has(q.question));
