@@ -15,11 +15,18 @@ export function contextFrom(cmd: Command): CliContext {
     modelsDir?: string;
     threads?: number;
     reader?: string;
+    encoder?: string;
     workspace?: string;
   }>();
   const config = loadConfig({
     ...(g.config === undefined ? {} : { file: g.config }),
-    flags: { modelsDir: g.modelsDir, threads: g.threads, reader: g.reader, workspace: g.workspace },
+    flags: {
+      modelsDir: g.modelsDir,
+      threads: g.threads,
+      reader: g.reader,
+      encoder: g.encoder,
+      workspace: g.workspace,
+    },
   });
   return { config, models: new ModelRegistry(config.modelsDir) };
 }

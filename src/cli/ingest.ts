@@ -1,13 +1,22 @@
-/** `qa ingest kb`: load RDF (or MetaQA) files into the knowledge-base store, all or nothing. */
+/** `qa ingest kb|docs`: load files into the workspace's stores, all or nothing. */
 import type { Command } from 'commander';
+import { openEncoder, openRetrieval } from '../app/retrieval.js';
+import { openWorkspaceDb } from '../app/workspace.js';
+import { Archive, type ThreadRecord } from '../cqa/archive.js';
+import { type CqaFormat, parseCqaFormat, readArchive } from '../cqa/import.js';
+import { indexThreadVectors } from '../cqa/matcher.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import type { RdfFormat } from '../kbqa/store.js';
+import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '../mrc/doc-sources.js';
+import { DocStore } from '../mrc/doc-store.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
 
 export function registerIngest(program: Command): void {
   const ingest = program.command('ingest').description('load data into the workspace stores');
+  registerIngestDocs(ingest);
+  registerIngestCqa(ingest);
   ingest
     .command('kb')
     .description('load knowledge-base files (one transaction: any error loads nothing)')
@@ -40,4 +49,121 @@ export function registerIngest(program: Command): void {
         }
       },
     );
+}
+
+interface DocsOptions {
+  format?: DocFormat;
+  vectors: boolean;
+  json?: boolean;
+}
+
+function registerIngestDocs(ingest: Command): void {
+  ingest
+    .command('docs')
+    .description('add or update documents for passage retrieval (one transaction: any error adds nothing)')
+    .argument('<paths...>', 'files or folders: .txt, .md, .html, .jsonl ({id,title,text}), .json (SQuAD)')
+    .option(
+      '--format <format>',
+      'text, markdown, html, jsonl or squad (default: from each extension)',
+      parseDocFormat,
+    )
+    .option('--no-vectors', 'skip the sentence vectors (dense retrieval computes them when it opens)')
+    .option('--json', 'print the ingest report as JSON')
+    .action(async (paths: string[], opts: DocsOptions, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const t0 = performance.now();
+      const files = listDocFiles(paths, opts.format);
+      const readBar = progressBar('read');
+      const sources = files.map((f, i) => {
+        const src = readSourceFile(f, opts.format);
+        readBar.update(i + 1, files.length);
+        return src;
+      });
+      readBar.stop();
+      const db = openWorkspaceDb(ctx.config);
+      try {
+        const report = new DocStore(db).ingest(sources);
+        const vecBar = progressBar('vectors');
+        const retriever = await openRetrieval(db, ctx.config, ctx.models, {
+          dense: opts.vectors,
+          onVectors: (d, t) => vecBar.update(d, t),
+        });
+        vecBar.stop();
+        const out = {
+          ...report,
+          files: files.length,
+          stored: retriever.store.counts(),
+          dense: retriever.hasDense,
+          seconds: (performance.now() - t0) / 1000,
+        };
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(out)}\n`
+            : `${files.length} file(s): ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ` +
+                `${report.removed} removed, ${report.duplicates} duplicate(s); ${report.passages} new passages; ` +
+                `the store holds ${out.stored.documents} documents, ${out.stored.passages} passages ` +
+                `(${out.seconds.toFixed(1)} s)\n`,
+        );
+      } finally {
+        await ctx.models.close();
+        db.close();
+      }
+    });
+}
+
+interface CqaOptions {
+  format?: CqaFormat;
+  vectors: boolean;
+  json?: boolean;
+}
+
+function registerIngestCqa(ingest: Command): void {
+  ingest
+    .command('cqa')
+    .description('add or update community Q&A threads (one transaction; importing again changes nothing)')
+    .argument('<files...>', 'SemEval JSON Lines, StackExchange Posts.xml, or JSON Lines threads')
+    .option('--format <format>', 'semeval, stackexchange or jsonl (default: detected)', parseCqaFormat)
+    .option('--no-vectors', 'skip the sentence vectors (the CQA route computes them when it opens)')
+    .option('--json', 'print the import report as JSON')
+    .action(async (files: string[], opts: CqaOptions, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const t0 = performance.now();
+      const read: { file: string; threads: ThreadRecord[] }[] = [];
+      for (const f of files) read.push({ file: f, threads: await readArchive(f, opts.format) });
+      const db = openWorkspaceDb(ctx.config);
+      try {
+        const archive = new Archive(db);
+        const reports = db.transaction(() => read.map((r) => archive.import(r.file, r.threads)))();
+        const total = reports.reduce(
+          (a, r) => ({
+            added: a.added + r.added,
+            updated: a.updated + r.updated,
+            unchanged: a.unchanged + r.unchanged,
+            answers: a.answers + r.answers,
+          }),
+          { added: 0, updated: 0, unchanged: 0, answers: 0 },
+        );
+        const encoder = opts.vectors ? await openEncoder(ctx.config, ctx.models) : undefined;
+        if (encoder) {
+          const bar = progressBar('vectors');
+          await indexThreadVectors(archive, encoder.name, encoder, (d, t) => bar.update(d, t));
+          bar.stop();
+        }
+        const out = {
+          ...total,
+          files: files.length,
+          threads: archive.count(),
+          seconds: (performance.now() - t0) / 1000,
+        };
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(out)}\n`
+            : `${files.length} file(s): ${total.added} threads added, ${total.updated} updated, ` +
+                `${total.unchanged} unchanged; the archive holds ${out.threads} threads (${out.seconds.toFixed(1)} s)\n`,
+        );
+      } finally {
+        await ctx.models.close();
+        db.close();
+      }
+    });
 }

@@ -5,9 +5,12 @@ import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
+import { registerEvalRetrieval } from './eval-retrieval.js';
+import { registerEvalSemeval } from './eval-semeval.js';
 import { registerEvalSquad } from './eval-squad.js';
 import { registerIngest } from './ingest.js';
 import { registerModels } from './models.js';
+import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command('qa')
@@ -15,15 +18,19 @@ export function buildProgram(): Command {
     .option('--config <file>', 'configuration file (default: ./qa.config.json if present)')
     .option('--models-dir <dir>', 'folder of models (default: the bundled models/)')
     .option('--reader <name>', 'reader model to use (default: from config, else the first installed)')
+    .option('--encoder <name>', 'sentence encoder for dense retrieval (default: from config, else the first)')
     .option('--workspace <dir>', 'folder of the stores and indexes (default: ./var)')
     .addOption(new Option('--threads <n>', 'ONNX threads per session').argParser(parseIntOption('--threads')))
     .exitOverride();
   registerAsk(program);
   registerIngest(program);
   registerModels(program);
+  registerTrain(program);
   const evalCmd = program.command('eval').description('evaluate on benchmark files');
   registerEvalSquad(evalCmd);
   registerEvalMetaqa(evalCmd);
+  registerEvalRetrieval(evalCmd);
+  registerEvalSemeval(evalCmd);
   return program;
 }
 

@@ -1,6 +1,14 @@
 /** `qa models list`: every installed model with its manifest. */
 import type { Command } from 'commander';
+import type { ModelManifest } from '../mrc/manifest.js';
 import { contextFrom } from './context.js';
+
+/** The figure that says how good the model is, as its task measures it. */
+function figures(m: ModelManifest): string {
+  if (m.task === 'reader') return m.metrics.squad11 ? ` squad1.1 F1 ${m.metrics.squad11.f1.toFixed(1)}` : '';
+  const cos = m.metrics.cosineToPyTorch;
+  return ` dim ${m.dim}${cos ? ` cosine to original ${cos.mean.toFixed(3)}` : ''}`;
+}
 
 export function registerModels(program: Command): void {
   const models = program.command('models').description('list and inspect the installed models');
@@ -24,10 +32,9 @@ export function registerModels(program: Command): void {
         process.stdout.write(`no models in ${ctx.config.modelsDir}\n`);
       } else {
         for (const { manifest: m } of found) {
-          const f1 = m.metrics.squad11 ? ` squad1.1 F1 ${m.metrics.squad11.f1.toFixed(1)}` : '';
           const mb = (m.sizeBytes / 1e6).toFixed(1);
           process.stdout.write(
-            `${m.name.padEnd(28)} ${m.task.padEnd(8)} ${m.kind.padEnd(10)} ${mb} MB${f1}\n`,
+            `${m.name.padEnd(28)} ${m.task.padEnd(8)} ${m.kind.padEnd(10)} ${mb} MB${figures(m)}\n`,
           );
         }
       }

@@ -17,6 +17,8 @@ export const configSchema = z
     modelsDir: z.string().min(1),
     /** Reader used when a request names none; unset means the first reader in the registry. */
     reader: z.string().min(1).optional(),
+    /** Sentence encoder for dense retrieval; unset means the first encoder in the registry. */
+    encoder: z.string().min(1).optional(),
     /** Intra-op threads per ONNX session. */
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
@@ -41,6 +43,7 @@ export type ConfigOverrides = Partial<Config>;
 const ENV: Record<string, keyof Config> = {
   QA_MODELS_DIR: 'modelsDir',
   QA_READER: 'reader',
+  QA_ENCODER: 'encoder',
   QA_THREADS: 'threads',
   QA_WORKSPACE: 'workspace',
   QA_SPARQL_ENDPOINT: 'kbEndpoint',

@@ -48,3 +48,10 @@ export interface Candidate {
   route: RouteName;
   evidence: Evidence;
 }
+
+/** What retrieval and matching need of a sentence encoder. */
+export interface VectorEncoder {
+  readonly dim: number;
+  /** L2-normalised vectors, row-major, one row per text. */
+  encode(texts: string[]): Promise<Float32Array>;
+}

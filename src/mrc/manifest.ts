@@ -1,4 +1,7 @@
-/** The `models/<name>/manifest.json` schema (see ../shared/DESIGN.md, "Models"). */
+/**
+ * The `models/<name>/manifest.json` schema (see ../shared/DESIGN.md, "Models"): one shape per
+ * `task`, sharing the fields that say what the model is and where its files are.
+ */
 import { z } from 'zod';
 
 const squad11 = z.object({ em: z.number(), f1: z.number() });
@@ -10,10 +13,11 @@ const squad20 = z.object({
   /** No-answer threshold on (null score − best span score), tuned on SQuAD 2.0 dev. */
   threshold: z.number(),
 });
+/** Row-wise cosine between two encoders' vectors for the same `n` texts. */
+const cosine = z.object({ mean: z.number(), min: z.number(), n: z.int().min(1) });
 
-export const manifestSchema = z.looseObject({
+const common = {
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
-  task: z.enum(['reader', 'encoder']),
   kind: z.enum(['full', 'distilled', 'quantized', 'pruned']),
   base: z.string().min(1),
   /** ONNX file, relative to the model folder. */
@@ -26,15 +30,49 @@ export const manifestSchema = z.looseObject({
     })
     .strict(),
   maxSeqLen: z.int().min(32).max(4096),
+  sizeBytes: z.int().min(0),
+  trainedOn: z.string().optional(),
+  licence: z.string().min(1),
+};
+
+const readerSchema = z.looseObject({
+  ...common,
+  task: z.literal('reader'),
   /** Tokens shared by consecutive windows over a long context (Hugging Face `stride` semantics). */
   docStride: z.int().min(0),
   maxQueryLen: z.int().min(1).default(64),
   maxAnswerLen: z.int().min(1).default(30),
-  sizeBytes: z.int().min(0),
   metrics: z.object({ squad11: squad11.optional(), squad20: squad20.optional() }).default({}),
   speed: z.object({ questionsPerSecond: z.number(), threads: z.int() }).optional(),
-  trainedOn: z.string().optional(),
-  licence: z.string().min(1),
 });
 
+const encoderSchema = z.looseObject({
+  ...common,
+  task: z.literal('encoder'),
+  /** Length of the output vectors. */
+  dim: z.int().min(1),
+  /**
+   * What the graph computes, not what the product must do: the `output` is already mean-pooled over
+   * the attention mask and L2-normalised, so a dot product is the cosine.
+   */
+  pooling: z.literal('mean'),
+  normalize: z.literal(true),
+  /** Output tensor name, [batch, dim]. */
+  output: z.string().min(1).default('sentence_embedding'),
+  metrics: z
+    .object({
+      /** This (quantised) export against the fp32 export. */
+      cosineToFp32: cosine.optional(),
+      /** This export against the original PyTorch model. */
+      cosineToPyTorch: cosine.optional(),
+    })
+    .default({}),
+  speed: z.object({ sentencesPerSecond: z.number(), threads: z.int() }),
+  quantization: z.object({ perChannel: z.boolean() }).optional(),
+});
+
+export const manifestSchema = z.discriminatedUnion('task', [readerSchema, encoderSchema]);
+
 export type ModelManifest = z.infer<typeof manifestSchema>;
+export type ReaderManifest = z.infer<typeof readerSchema>;
+export type EncoderManifest = z.infer<typeof encoderSchema>;

@@ -6,12 +6,26 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QaError } from '../core/errors.js';
 import { readJsonFile, validate } from '../core/json.js';
+import { type EncoderOptions, SentenceEncoder } from './encoder.js';
 import { type ModelManifest, manifestSchema } from './manifest.js';
 import { type ReaderOptions, SpanReader } from './reader.js';
 
-export interface ModelEntry {
+export interface ModelEntry<M extends ModelManifest = ModelManifest> {
   dir: string;
-  manifest: ModelManifest;
+  manifest: M;
+}
+
+type Task = ModelManifest['task'];
+type EntryOf<T extends Task> = ModelEntry<Extract<ModelManifest, { task: T }>>;
+export type ReaderEntry = EntryOf<'reader'>;
+export type EncoderEntry = EntryOf<'encoder'>;
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+function isTask<T extends Task>(entry: ModelEntry, task: T): entry is EntryOf<T> {
+  return entry.manifest.task === task;
 }
 
 export interface ScanResult {
@@ -43,13 +57,16 @@ export function loadEntry(dir: string, folderName: string): ModelEntry {
       where: `${manifestPath}: name`,
     });
   }
-  const ctxBudget = manifest.maxSeqLen - manifest.maxQueryLen - 3;
-  if (manifest.docStride >= ctxBudget) {
-    throw new QaError(
-      'bad_manifest',
-      `docStride ${manifest.docStride} must be below maxSeqLen − maxQueryLen − 3 = ${ctxBudget}`,
-      { where: `${manifestPath}: docStride` },
-    );
+  if (manifest.task === 'reader') {
+    // Windows must advance: the stride has to leave room for new context tokens.
+    const ctxBudget = manifest.maxSeqLen - manifest.maxQueryLen - 3;
+    if (manifest.docStride >= ctxBudget) {
+      throw new QaError(
+        'bad_manifest',
+        `docStride ${manifest.docStride} must be below maxSeqLen − maxQueryLen − 3 = ${ctxBudget}`,
+        { where: `${manifestPath}: docStride` },
+      );
+    }
   }
   checkFile(manifestPath, 'file', join(dir, manifest.file), manifest.sizeBytes);
   checkFile(manifestPath, 'tokenizer.vocab', join(dir, manifest.tokenizer.vocab));
@@ -58,6 +75,7 @@ export function loadEntry(dir: string, folderName: string): ModelEntry {
 
 export class ModelRegistry {
   private readonly readers = new Map<string, Promise<SpanReader>>();
+  private readonly encoders = new Map<string, Promise<SentenceEncoder>>();
 
   constructor(readonly root: string) {}
 
@@ -93,28 +111,54 @@ export class ModelRegistry {
     return loadEntry(dir, name);
   }
 
+  /**
+   * The encoder used when none is named: the first valid encoder in folder-name order (the order
+   * `scan` lists them in), so installing another encoder never changes it unless it sorts first.
+   */
+  defaultEncoder(): EncoderEntry | undefined {
+    return this.scan().models.find((m): m is EncoderEntry => isTask(m, 'encoder'));
+  }
+
   /** Opens a reader once and shares it; a failed open is not cached, so it can be retried. */
   reader(name: string, opts: ReaderOptions = {}): Promise<SpanReader> {
+    return this.open(this.readers, name, opts, 'reader', (entry) => SpanReader.load(entry, opts));
+  }
+
+  /** Opens a sentence encoder once and shares it, as `reader` does. */
+  encoder(name: string, opts: EncoderOptions = {}): Promise<SentenceEncoder> {
+    return this.open(this.encoders, name, opts, 'encoder', (entry) => SentenceEncoder.load(entry, opts));
+  }
+
+  private open<T extends Task, R>(
+    cache: Map<string, Promise<R>>,
+    name: string,
+    opts: { threads?: number },
+    task: T,
+    load: (entry: EntryOf<T>) => Promise<R>,
+  ): Promise<R> {
     const key = `${name}\u0000${opts.threads ?? ''}`;
-    let p = this.readers.get(key);
+    let p = cache.get(key);
     if (!p) {
       p = Promise.resolve()
         .then(() => this.get(name))
         .then((entry) => {
-          if (entry.manifest.task !== 'reader') {
-            throw new QaError('bad_input', `model "${name}" is a ${entry.manifest.task}, not a reader`);
+          if (!isTask(entry, task)) {
+            const is = entry.manifest.task;
+            const message = `model "${name}" is ${article(is)} ${is}, not ${article(task)} ${task}`;
+            throw new QaError('bad_input', message, { where: join(entry.dir, 'manifest.json') });
           }
-          return SpanReader.load(entry, opts);
+          return load(entry);
         });
-      p.catch(() => this.readers.delete(key));
-      this.readers.set(key, p);
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
     }
     return p;
   }
 
   async close(): Promise<void> {
-    const open = [...this.readers.values()];
+    const open = [...this.readers.values(), ...this.encoders.values()];
     this.readers.clear();
+    this.encoders.clear();
     await Promise.allSettled(open.map(async (p) => (await p).close()));
   }
 }

@@ -2,18 +2,15 @@
  * The extractive span reader: tokenize → windows → batched ONNX forward → span decoding.
  * One onnxruntime session per model, opened once and shared by every request.
  */
-import { join } from 'node:path';
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 import { QaError } from '../core/errors.js';
 import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
-import type { ModelEntry } from './models.js';
-import { type Token, WordPieceTokenizer } from './tokenizer.js';
+import type { ReaderEntry } from './models.js';
+import { bertFeeds, openSession, run, type SessionOptions, tokenizerFor } from './session.js';
+import type { Token, WordPieceTokenizer } from './tokenizer.js';
 import { makeWindows, type Window } from './windows.js';
 
-export interface ReaderOptions {
-  /** Intra-op threads of the ONNX session (default: 1). */
-  threads?: number;
-}
+export type ReaderOptions = SessionOptions;
 
 export interface ReadOptions extends Partial<DecodeOptions> {
   /** Windows per forward pass (default 8). */
@@ -35,19 +32,9 @@ interface Job {
   window: Window;
 }
 
-function int64(rows: number[][], width: number, pad: number): ort.Tensor {
-  const data = new BigInt64Array(rows.length * width).fill(BigInt(pad));
-  rows.forEach((row, r) => {
-    row.forEach((v, c) => {
-      data[r * width + c] = BigInt(v);
-    });
-  });
-  return new ort.Tensor('int64', data, [rows.length, width]);
-}
-
 export class SpanReader {
   private constructor(
-    readonly entry: ModelEntry,
+    readonly entry: ReaderEntry,
     readonly tokenizer: WordPieceTokenizer,
     private readonly session: ort.InferenceSession,
   ) {}
@@ -56,47 +43,9 @@ export class SpanReader {
     return this.entry.manifest.name;
   }
 
-  static async load(entry: ModelEntry, opts: ReaderOptions = {}): Promise<SpanReader> {
-    const m = entry.manifest;
-    const modelPath = join(entry.dir, m.file);
-    const tokenizer = WordPieceTokenizer.fromVocabFile(join(entry.dir, m.tokenizer.vocab), {
-      lowercase: m.tokenizer.lowercase,
-      ...(m.tokenizer.stripAccents === undefined ? {} : { stripAccents: m.tokenizer.stripAccents }),
-    });
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(modelPath, {
-        intraOpNumThreads: opts.threads ?? 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-      });
-    } catch (e) {
-      throw new QaError('model_error', `onnxruntime cannot load the model: ${(e as Error).message}`, {
-        where: modelPath,
-        cause: e,
-      });
-    }
-    for (const name of REQUIRED_INPUTS) {
-      if (!session.inputNames.includes(name)) {
-        throw new QaError(
-          'model_error',
-          `model has no input "${name}" (has ${session.inputNames.join(', ')})`,
-          {
-            where: modelPath,
-          },
-        );
-      }
-    }
-    for (const name of OUTPUTS) {
-      if (!session.outputNames.includes(name)) {
-        throw new QaError(
-          'model_error',
-          `model has no output "${name}" (has ${session.outputNames.join(', ')})`,
-          { where: modelPath },
-        );
-      }
-    }
+  static async load(entry: ReaderEntry, opts: ReaderOptions = {}): Promise<SpanReader> {
+    const tokenizer = tokenizerFor(entry);
+    const session = await openSession(entry, opts, { inputs: REQUIRED_INPUTS, outputs: OUTPUTS });
     return new SpanReader(entry, tokenizer, session);
   }
 
@@ -143,35 +92,8 @@ export class SpanReader {
   }
 
   private async forward(windows: Window[]): Promise<Array<{ start: Float32Array; end: Float32Array }>> {
-    const width = Math.max(...windows.map((w) => w.inputIds.length));
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: int64(
-        windows.map((w) => w.inputIds),
-        width,
-        this.tokenizer.special.pad,
-      ),
-      attention_mask: int64(
-        windows.map((w) => w.inputIds.map(() => 1)),
-        width,
-        0,
-      ),
-    };
-    if (this.session.inputNames.includes('token_type_ids')) {
-      feeds.token_type_ids = int64(
-        windows.map((w) => w.typeIds),
-        width,
-        0,
-      );
-    }
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = await this.session.run(feeds);
-    } catch (e) {
-      throw new QaError('model_error', `inference failed: ${(e as Error).message}`, {
-        where: this.entry.dir,
-        cause: e,
-      });
-    }
+    const { feeds, width } = bertFeeds(this.session, windows, this.tokenizer.special.pad);
+    const out = await run(this.session, feeds, this.entry.dir);
     const start = out.start_logits?.data as Float32Array;
     const end = out.end_logits?.data as Float32Array;
     return windows.map((_, r) => ({

@@ -1,0 +1,73 @@
+/** `qa train matcher`: fit the CQA matcher's weights on SemEval-2016 train and write them to models/. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { matcherPath } from '../app/cqa.js';
+import { openEncoder } from '../app/retrieval.js';
+import { openWorkspaceDb } from '../app/workspace.js';
+import { QaError } from '../core/errors.js';
+import { writeMatcherFile } from '../cqa/matcher-model.js';
+import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
+import { contextFrom } from './context.js';
+import { progressBar } from './progress.js';
+
+interface Options {
+  eval: string;
+  out?: string;
+}
+
+const figures = (r: SemevalResult) => ({ map: r.map, mrr: r.mrr, p_at_1: r.p_at_1 });
+
+export function registerTrain(program: Command): void {
+  const train = program.command('train').description('fit the small learned parts of the pipeline');
+  train
+    .command('matcher')
+    .description('fit the CQA matcher (BM25 + encoder cosine) on labelled SemEval question pairs')
+    .argument('<train-files...>', 'SemEval JSON Lines with relevance labels')
+    .requiredOption('--eval <file>', 'SemEval JSON Lines to report the fitted matcher on')
+    .option('--out <file>', 'where to write the weights (default: <models>/cqa-matcher/matcher.json)')
+    .action(async (trainFiles: string[], opts: Options, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const encoder = await openEncoder(ctx.config, ctx.models);
+      if (!encoder)
+        throw new QaError('not_found', 'no sentence encoder is installed', { where: ctx.config.modelsDir });
+      const run = async (dense: boolean) => {
+        const dir = mkdtempSync(join(tmpdir(), 'qa-train-matcher-'));
+        const db = openWorkspaceDb({ workspace: dir });
+        const bar = progressBar('thread vectors');
+        try {
+          return await runSemeval({
+            db,
+            evalFile: opts.eval,
+            trainFiles,
+            ...(dense ? { encoder: { name: encoder.name, encoder } } : {}),
+            onVectors: (d, t) => bar.update(d, t),
+          });
+        } finally {
+          bar.stop();
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      };
+      try {
+        const dense = await run(true);
+        const sparse = await run(false);
+        const out = opts.out ?? matcherPath(ctx.config);
+        mkdirSync(dirname(out), { recursive: true });
+        writeMatcherFile(out, {
+          encoder: encoder.name,
+          dense: dense.model,
+          bm25Only: sparse.model,
+          trainedOn: trainFiles.map((f) => basename(f)).join(', '),
+          metrics: { dense: figures(dense), bm25Only: figures(sparse), evaluatedOn: basename(opts.eval) },
+        });
+        process.stdout.write(
+          `wrote ${out}: MAP ${dense.map.toFixed(4)} with the encoder, ${sparse.map.toFixed(4)} BM25 only ` +
+            `(IR baseline ${dense.ir_map.toFixed(4)}) on ${basename(opts.eval)}\n`,
+        );
+      } finally {
+        await ctx.models.close();
+      }
+    });
+}

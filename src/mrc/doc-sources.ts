@@ -1,0 +1,191 @@
+/**
+ * Reading documents to ingest: plain text, Markdown, HTML, JSON Lines `{id,title,text}` and SQuAD
+ * JSON (its contexts). Everything is read and checked before anything is written, so a bad file
+ * stops the ingest with `file:line` and leaves the store as it was.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { convert } from 'html-to-text';
+import { marked } from 'marked';
+import { z } from 'zod';
+import { QaError } from '../core/errors.js';
+import { validate } from '../core/json.js';
+import { loadSquad } from '../eval/squad-data.js';
+import { textLines } from '../kbqa/rdf-files.js';
+
+export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad';
+
+export const DOC_FORMATS: readonly DocFormat[] = ['text', 'markdown', 'html', 'jsonl', 'squad'];
+
+export interface RawDocument {
+  /** Stable identity: re-ingesting a document with the same key replaces it. */
+  key: string;
+  title: string | undefined;
+  text: string;
+}
+
+export interface SourceFile {
+  /** Absolute path: the documents of one source are replaced together on re-ingest. */
+  source: string;
+  format: DocFormat;
+  documents: RawDocument[];
+}
+
+const BY_EXTENSION: Record<string, DocFormat> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.jsonl': 'jsonl',
+  '.json': 'squad',
+};
+
+export function parseDocFormat(name: string): DocFormat {
+  if ((DOC_FORMATS as readonly string[]).includes(name)) return name as DocFormat;
+  throw new QaError('bad_input', `unknown document format "${name}"`, {
+    where: '--format',
+    hint: `one of ${DOC_FORMATS.join(', ')}`,
+  });
+}
+
+/** Files named, and the files with known extensions under folders named (sorted, recursive). */
+export function listDocFiles(paths: readonly string[], format?: DocFormat): string[] {
+  const out: string[] = [];
+  const walk = (p: string, named: boolean): void => {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new QaError('not_found', 'no such file or folder', { where: p });
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        if (!name.startsWith('.')) walk(join(p, name), false);
+      }
+    } else if (named || format || extname(p).toLowerCase() in BY_EXTENSION) {
+      out.push(resolve(p));
+    }
+  };
+  for (const p of paths) walk(p, true);
+  return out;
+}
+
+function formatOf(file: string, format?: DocFormat): DocFormat {
+  if (format) return format;
+  const f = BY_EXTENSION[extname(file).toLowerCase()];
+  if (!f) {
+    throw new QaError('bad_input', `cannot tell the format from the extension "${extname(file)}"`, {
+      where: file,
+      hint: `pass --format (${DOC_FORMATS.join(', ')})`,
+    });
+  }
+  return f;
+}
+
+function readUtf8(file: string): string {
+  const bytes = readFileSync(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new QaError('bad_input', 'not valid UTF-8', { where: file, cause: e });
+  }
+}
+
+const HTML_OPTIONS = {
+  wordwrap: false as const,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'h4', options: { uppercase: false } },
+    { selector: 'h5', options: { uppercase: false } },
+    { selector: 'h6', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+};
+
+function htmlTitle(html: string): string | undefined {
+  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(html) ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
+  const t = m ? convert(m[1] ?? '', HTML_OPTIONS).trim() : '';
+  return t || undefined;
+}
+
+function single(file: string, title: string | undefined, text: string): RawDocument[] {
+  const body = text.trim();
+  return body ? [{ key: file, title: title ?? basename(file, extname(file)), text: body }] : [];
+}
+
+const jsonlRecord = z.object({
+  id: z.union([z.string().min(1), z.int()]),
+  title: z.string().optional(),
+  text: z.string(),
+});
+
+function readJsonl(file: string): RawDocument[] {
+  const docs: RawDocument[] = [];
+  const seen = new Map<string, number>();
+  for (const [line, no] of textLines(file, () => {})) {
+    if (line.trim() === '') continue;
+    const where = `${file}:${no}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new QaError('bad_input', `not valid JSON (${(e as Error).message})`, { where, cause: e });
+    }
+    const r = validate(jsonlRecord, value, where);
+    const id = String(r.id);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new QaError('bad_input', `duplicate id "${id}" (first on line ${first})`, {
+        where: `${where}: id`,
+      });
+    }
+    seen.set(id, no);
+    if (r.text.trim()) docs.push({ key: `${file}#${id}`, title: r.title, text: r.text.trim() });
+  }
+  return docs;
+}
+
+function readSquadContexts(file: string): RawDocument[] {
+  const docs: RawDocument[] = [];
+  const seen = new Set<string>();
+  for (const q of loadSquad(file).questions) {
+    if (seen.has(q.context)) continue;
+    seen.add(q.context);
+    docs.push({ key: `${file}#${q.title}/${seen.size}`, title: q.title.replace(/_/g, ' '), text: q.context });
+  }
+  return docs;
+}
+
+export function readSourceFile(file: string, format?: DocFormat): SourceFile {
+  const f = formatOf(file, format);
+  let documents: RawDocument[];
+  switch (f) {
+    case 'text':
+      documents = single(file, undefined, readUtf8(file));
+      break;
+    case 'markdown': {
+      const md = readUtf8(file);
+      const heading = /^#\s+(.+)$/m.exec(md)?.[1]?.trim();
+      documents = single(file, heading, convert(marked.parse(md, { async: false }), HTML_OPTIONS));
+      break;
+    }
+    case 'html': {
+      const html = readUtf8(file);
+      documents = single(file, htmlTitle(html), convert(html, HTML_OPTIONS));
+      break;
+    }
+    case 'jsonl':
+      documents = readJsonl(file);
+      break;
+    case 'squad':
+      documents = readSquadContexts(file);
+      break;
+  }
+  return { source: file, format: f, documents };
+}

@@ -1,0 +1,125 @@
+/**
+ * Passage retrieval: BM25 (FTS5), dense (sentence vectors), or both fused by reciprocal rank
+ * (Cormack et al. 2009: score = Σ 1 / (60 + rank)), which needs no score calibration between
+ * the two lists.
+ */
+import { QaError } from '../core/errors.js';
+import type { VectorEncoder } from '../core/types.js';
+import { searchFts } from './bm25.js';
+import { DenseIndex, type DenseIndexOptions, type ScoredPassage } from './dense-index.js';
+import type { DocStore, Passage } from './doc-store.js';
+
+export type RetrievalMode = 'bm25' | 'dense' | 'hybrid';
+
+export const RETRIEVAL_MODES: readonly RetrievalMode[] = ['bm25', 'dense', 'hybrid'];
+
+export interface RetrievedPassage extends Passage {
+  /** BM25 score, cosine, or fused RRF score, by mode: comparable within one result list only. */
+  score: number;
+}
+
+/** FTS5 column weights (title, text). */
+const BM25_WEIGHTS = [1, 1] as const;
+const RRF_K = 60;
+/** How deep each list goes before fusion. */
+const FUSION_DEPTH = 100;
+
+/** How a passage is shown to the encoder: its document's title gives context the text may lack. */
+export function passageForEncoding(title: string | null, text: string): string {
+  return title ? `${title}. ${text}` : text;
+}
+
+/** Encodes every passage that has no vector from `model` yet; returns how many. */
+export function indexVectors(
+  store: DocStore,
+  model: string,
+  encoder: VectorEncoder,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  const texts = (ids: number[]) => store.texts(ids).map((r) => passageForEncoding(r.title, r.text));
+  return store.vectors.fill(model, encoder, texts, onProgress);
+}
+
+export function rrf(lists: readonly (readonly ScoredPassage[])[], k: number): ScoredPassage[] {
+  const fused = new Map<number, number>();
+  for (const list of lists) {
+    list.forEach((p, rank) => {
+      fused.set(p.id, (fused.get(p.id) ?? 0) + 1 / (RRF_K + rank + 1));
+    });
+  }
+  return [...fused]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, k);
+}
+
+export interface DenseSide {
+  model: string;
+  encoder: VectorEncoder;
+  index: DenseIndex;
+}
+
+export class Retriever {
+  constructor(
+    readonly store: DocStore,
+    private readonly dense?: DenseSide,
+  ) {}
+
+  /** A retriever whose dense side holds every stored vector of `model` (encode missing ones first). */
+  static withDense(
+    store: DocStore,
+    model: string,
+    encoder: VectorEncoder,
+    opts: DenseIndexOptions,
+  ): Retriever {
+    const { ids, vectors } = store.vectors.load(model, encoder.dim);
+    return new Retriever(store, { model, encoder, index: DenseIndex.build(ids, vectors, encoder.dim, opts) });
+  }
+
+  get encoder(): VectorEncoder | undefined {
+    return this.dense?.encoder;
+  }
+
+  get hasDense(): boolean {
+    return this.dense !== undefined;
+  }
+
+  bm25(query: string, k: number): ScoredPassage[] {
+    return searchFts(this.store.db, 'passages_fts', query, k, BM25_WEIGHTS);
+  }
+
+  /** `vector`: the query's vector when the caller already has it (batch evaluation). */
+  async denseSearch(query: string, k: number, vector?: Float32Array): Promise<ScoredPassage[]> {
+    if (!this.dense) {
+      throw new QaError('unavailable', 'dense retrieval needs a sentence encoder model', {
+        hint: 'install one in models/ (task "encoder") or use --mode bm25',
+      });
+    }
+    const q = vector ?? (await this.dense.encoder.encode([query]));
+    return this.dense.index.search(q, k);
+  }
+
+  async search(
+    query: string,
+    k: number,
+    mode: RetrievalMode,
+    vector?: Float32Array,
+  ): Promise<ScoredPassage[]> {
+    if (mode === 'bm25') return this.bm25(query, k);
+    if (mode === 'dense') return this.denseSearch(query, k, vector);
+    const depth = Math.max(k, FUSION_DEPTH);
+    const [sparse, dense] = [this.bm25(query, depth), await this.denseSearch(query, depth, vector)];
+    return rrf([sparse, dense], k);
+  }
+
+  async retrieve(
+    query: string,
+    k: number,
+    mode: RetrievalMode,
+    vector?: Float32Array,
+  ): Promise<RetrievedPassage[]> {
+    const hits = await this.search(query, k, mode, vector);
+    const score = new Map(hits.map((h) => [h.id, h.score]));
+    return this.store.passages(hits.map((h) => h.id)).map((p) => ({ ...p, score: score.get(p.id) ?? 0 }));
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What every BERT-style model in the registry needs: its WordPiece tokenizer, an onnxruntime session
+ * checked for the tensors the caller relies on, and padded int64 feeds. Shared by the reader and
+ * the encoder.
+ */
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { QaError } from '../core/errors.js';
+import type { ModelEntry } from './models.js';
+import { WordPieceTokenizer } from './tokenizer.js';
+
+export interface SessionOptions {
+  /** Intra-op threads of the ONNX session (default: 1). */
+  threads?: number;
+}
+
+export function tokenizerFor(entry: ModelEntry): WordPieceTokenizer {
+  const t = entry.manifest.tokenizer;
+  return WordPieceTokenizer.fromVocabFile(join(entry.dir, t.vocab), {
+    lowercase: t.lowercase,
+    ...(t.stripAccents === undefined ? {} : { stripAccents: t.stripAccents }),
+  });
+}
+
+/** Opens the model's ONNX file; a file onnxruntime rejects, or one lacking a tensor, is a `model_error`. */
+export async function openSession(
+  entry: ModelEntry,
+  opts: SessionOptions,
+  io: { inputs: readonly string[]; outputs: readonly string[] },
+): Promise<ort.InferenceSession> {
+  const modelPath = join(entry.dir, entry.manifest.file);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: opts.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (e) {
+    throw new QaError('model_error', `onnxruntime cannot load the model: ${(e as Error).message}`, {
+      where: modelPath,
+      cause: e,
+    });
+  }
+  const checks = [
+    ['input', io.inputs, session.inputNames],
+    ['output', io.outputs, session.outputNames],
+  ] as const;
+  for (const [kind, want, has] of checks) {
+    const name = want.find((n) => !has.includes(n));
+    if (name !== undefined) {
+      // The session is of no use to anyone; free its memory rather than wait for the GC.
+      await session.release();
+      throw new QaError('model_error', `model has no ${kind} "${name}" (has ${has.join(', ')})`, {
+        where: modelPath,
+      });
+    }
+  }
+  return session;
+}
+
+function int64(rows: readonly (readonly number[])[], width: number, pad: number): ort.Tensor {
+  const data = new BigInt64Array(rows.length * width).fill(BigInt(pad));
+  rows.forEach((row, r) => {
+    row.forEach((v, c) => {
+      data[r * width + c] = BigInt(v);
+    });
+  });
+  return new ort.Tensor('int64', data, [rows.length, width]);
+}
+
+/**
+ * `input_ids` padded to the longest row, its `attention_mask`, and `token_type_ids` (0 where a row
+ * gives none) when the graph takes them.
+ */
+export function bertFeeds(
+  session: ort.InferenceSession,
+  rows: ReadonlyArray<{ inputIds: readonly number[]; typeIds?: readonly number[] }>,
+  pad: number,
+): { feeds: Record<string, ort.Tensor>; width: number } {
+  const width = Math.max(...rows.map((r) => r.inputIds.length));
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: int64(
+      rows.map((r) => r.inputIds),
+      width,
+      pad,
+    ),
+    attention_mask: int64(
+      rows.map((r) => r.inputIds.map(() => 1)),
+      width,
+      0,
+    ),
+  };
+  if (session.inputNames.includes('token_type_ids')) {
+    feeds.token_type_ids = int64(
+      rows.map((r) => r.typeIds ?? []),
+      width,
+      0,
+    );
+  }
+  return { feeds, width };
+}
+
+/** `session.run` with its failures as `model_error` naming the model folder. */
+export async function run(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+  where: string,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await session.run(feeds);
+  } catch (e) {
+    throw new QaError('model_error', `inference failed: ${(e as Error).message}`, { where, cause: e });
+  }
+}

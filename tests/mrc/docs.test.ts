@@ -1,0 +1,181 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openWorkspaceDb } from '../../src/app/workspace.js';
+import type { Db } from '../../src/core/database.js';
+import { QaError } from '../../src/core/errors.js';
+import { ftsQuery, queryTerms } from '../../src/mrc/bm25.js';
+import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
+import { DocStore } from '../../src/mrc/doc-store.js';
+import { splitPassages } from '../../src/mrc/passages.js';
+import { Retriever } from '../../src/mrc/retriever.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+const DOCS = join(FIXTURES, 'docs');
+const dbs: Db[] = [];
+
+function freshStore(): DocStore {
+  const db = openWorkspaceDb({ workspace: mkdtempSync(join(tmpdir(), 'qa-docs-')) });
+  dbs.push(db);
+  return new DocStore(db);
+}
+
+function ingestFolder(store: DocStore, dir = DOCS) {
+  return store.ingest(listDocFiles([dir]).map((f) => readSourceFile(f)));
+}
+
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+});
+
+describe('splitPassages', () => {
+  const sentence = (i: number) => `Sentence number ${i} has exactly seven words.`;
+
+  it('keeps a short text whole and trims it', () => {
+    expect(splitPassages('  One sentence. Two sentences.  ')).toEqual([
+      { start: 2, end: 30, text: 'One sentence. Two sentences.' },
+    ]);
+  });
+
+  it('cuts long texts on sentence boundaries, within the word budget, with one sentence of overlap', () => {
+    const text = Array.from({ length: 100 }, (_, i) => sentence(i)).join(' ');
+    const ps = splitPassages(text);
+    expect(ps.length).toBeGreaterThan(3);
+    for (const [i, p] of ps.entries()) {
+      expect(text.slice(p.start, p.end)).toBe(p.text);
+      const words = p.text.split(/\s+/).length;
+      expect(words).toBeLessThanOrEqual(200);
+      if (i < ps.length - 1) expect(words).toBeGreaterThanOrEqual(100);
+      expect(p.text).toMatch(/^Sentence number \d+/);
+      expect(p.text).toMatch(/words\.$/);
+      const next = ps[i + 1];
+      if (next) expect(next.start).toBeLessThan(p.end);
+    }
+    expect(ps.at(-1)?.end).toBe(text.length);
+  });
+
+  it('cuts a sentence longer than the budget at word boundaries', () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
+    expect(splitPassages(words(450)).map((p) => p.text.split(' ').length)).toEqual([200, 200, 50]);
+    // A tail under half the minimum joins the passage before it.
+    expect(splitPassages(words(420)).map((p) => p.text.split(' ').length)).toEqual([200, 220]);
+  });
+});
+
+describe('reading documents', () => {
+  it('reads text, Markdown, HTML and JSON Lines with titles and no markup', () => {
+    const docs = listDocFiles([DOCS]).flatMap((f) => readSourceFile(f).documents);
+    const byTitle = new Map(docs.map((d) => [d.title, d.text]));
+    expect([...byTitle.keys()].sort()).toEqual([
+      'Brewing Guide',
+      'Green tea',
+      'Lake Victoria',
+      'Mount Kenya',
+      'notes',
+    ]);
+    expect(byTitle.get('Green tea')).toContain('Green tea is made from Camellia sinensis leaves');
+    expect(byTitle.get('Green tea')).not.toMatch(/should not be indexed|color:red|https:|<b>/);
+    expect(byTitle.get('Brewing Guide')).toContain('nine bars of pressure');
+    expect(byTitle.get('Brewing Guide')).not.toContain('##');
+  });
+
+  it('names the file, line and field of a bad JSON Lines record', () => {
+    const bad = join(FIXTURES, 'docs-bad', 'bad.jsonl');
+    expect(() => readSourceFile(bad)).toThrow(QaError);
+    try {
+      readSourceFile(bad);
+    } catch (e) {
+      expect((e as QaError).where).toBe(`${bad}:2: text`);
+    }
+  });
+
+  it('names the line of broken JSON and refuses a duplicate id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-jsonl-'));
+    const broken = join(dir, 'broken.jsonl');
+    writeFileSync(broken, '{"id": 1, "text": "a"}\n\n{"id": 2, "text": \n');
+    expect(() => readSourceFile(broken)).toThrow(expect.objectContaining({ where: `${broken}:3` }));
+    const dup = join(dir, 'dup.jsonl');
+    writeFileSync(dup, '{"id": 1, "text": "a"}\n{"id": "1", "text": "b"}\n');
+    expect(() => readSourceFile(dup)).toThrow(/duplicate id "1" \(first on line 1\)/);
+  });
+});
+
+describe('DocStore', () => {
+  it('ingests, then re-ingests idempotently, updates changed and drops removed documents', () => {
+    const store = freshStore();
+    const first = ingestFolder(store);
+    expect(first).toMatchObject({ added: 5, updated: 0, unchanged: 0, removed: 0, duplicates: 0 });
+    expect(store.counts().documents).toBe(5);
+    expect(ingestFolder(store)).toMatchObject({ added: 0, unchanged: 5, passages: 0 });
+
+    const dir = mkdtempSync(join(tmpdir(), 'qa-src-'));
+    const file = join(dir, 'k.jsonl');
+    writeFileSync(file, '{"id": 1, "text": "Alpha beta."}\n{"id": 2, "text": "Gamma delta."}\n');
+    store.ingest([readSourceFile(file)]);
+    writeFileSync(file, '{"id": 1, "text": "Alpha beta, revised."}\n');
+    expect(store.ingest([readSourceFile(file)])).toMatchObject({ updated: 1, removed: 1, added: 0 });
+    const r = new Retriever(store);
+    expect(r.bm25('gamma', 5)).toEqual([]);
+    expect(r.bm25('revised', 5)).toHaveLength(1);
+  });
+
+  it('skips a document whose text is already stored under another key', () => {
+    const store = freshStore();
+    const dir = mkdtempSync(join(tmpdir(), 'qa-dup-'));
+    writeFileSync(join(dir, 'a.txt'), 'Same words here.');
+    writeFileSync(join(dir, 'b.txt'), 'Same words here.');
+    const a = readSourceFile(join(dir, 'a.txt'));
+    const b = { ...readSourceFile(join(dir, 'b.txt')), documents: [{ ...a.documents[0], key: 'other' }] };
+    expect(store.ingest([a, b as typeof a])).toMatchObject({ added: 1, duplicates: 1 });
+  });
+
+  it('leaves the store as it was when a later file in the same ingest is bad', () => {
+    const store = freshStore();
+    const files = [...listDocFiles([DOCS]), join(FIXTURES, 'docs-bad', 'bad.jsonl')];
+    expect(() => store.ingest(files.map((f) => readSourceFile(f)))).toThrow(QaError);
+    expect(store.counts()).toEqual({ documents: 0, passages: 0 });
+  });
+});
+
+describe('BM25', () => {
+  it('turns any text into quoted terms, never FTS5 syntax', () => {
+    expect(queryTerms('What is the highest mountain in Kenya?')).toEqual(['highest', 'mountain', 'kenya']);
+    expect(ftsQuery('NEAR(a b) OR title:x* "q" ^start')).toBe('"near" OR "b" OR "title:x" OR "q" OR "start"');
+    expect(ftsQuery('???')).toBeUndefined();
+    expect(ftsQuery('the of')).toBe('"the" OR "of"');
+  });
+
+  it('answers hostile input without an error and finds the right passage', () => {
+    const store = freshStore();
+    ingestFolder(store);
+    const r = new Retriever(store);
+    for (const q of [
+      '"',
+      "'; DROP TABLE passages; --",
+      'NEAR(',
+      'AND OR NOT',
+      '*',
+      'title:',
+      '^',
+      '(((',
+      '\u0000',
+    ]) {
+      expect(() => r.bm25(q, 5)).not.toThrow();
+    }
+    const top = store.passages(r.bm25('What is the highest mountain in Kenya?', 3).map((h) => h.id));
+    expect(top[0]?.title).toBe('Mount Kenya');
+    // Porter stemming: "brewing" finds "brewed"; diacritics folded: "cafe" finds "café".
+    expect(store.passages(r.bm25('brewing', 1).map((h) => h.id))[0]?.title).toBe('Brewing Guide');
+  });
+
+  it('keeps passage offsets pointing into the document text', () => {
+    const store = freshStore();
+    const src = readSourceFile(join(DOCS, 'places.jsonl'));
+    store.ingest([src]);
+    const [hit] = new Retriever(store).bm25('Lake Victoria Uganda', 1);
+    const [p] = store.passages([hit?.id ?? -1]);
+    const doc = src.documents.find((d) => d.title === p?.title);
+    expect(doc?.text.slice(p?.start, p?.end)).toBe(p?.text);
+  });
+});
