@@ -6,7 +6,7 @@ import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalRetrieval } from './eval-retrieval.js';
-import { registerEvalSemeval } from './eval-semeval.js';
+import { registerEvalSemeval, registerEvalStackFaq } from './eval-semeval.js';
 import { registerEvalSquad } from './eval-squad.js';
 import { registerIngest } from './ingest.js';
 import { registerModels } from './models.js';
@@ -31,6 +31,7 @@ export function buildProgram(): Command {
   registerEvalMetaqa(evalCmd);
   registerEvalRetrieval(evalCmd);
   registerEvalSemeval(evalCmd);
+  registerEvalStackFaq(evalCmd);
   return program;
 }
 

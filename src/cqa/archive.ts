@@ -13,7 +13,7 @@ export const CQA_MIGRATIONS: readonly Migration[] = [
     id: 'cqa-001-archive',
     sql: `
       CREATE TABLE threads (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         key TEXT NOT NULL UNIQUE,
         source TEXT NOT NULL,
         subject TEXT NOT NULL,

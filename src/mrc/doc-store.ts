@@ -12,7 +12,8 @@ import { DEFAULT_SPLIT, type SplitOptions, splitPassages } from './passages.js';
 /**
  * FTS5 tokenizer: unicode61 folds case and (with remove_diacritics 2) accents for every script;
  * porter stems English on top, which raised BM25 recall on SQuAD (see docs/BENCHMARKS.md).
- * Contentless: the text lives once, in `passages`.
+ * Contentless: the text lives once, in `passages`. Passage ids are never reused
+ * (AUTOINCREMENT), so a cached vector index can trust that an id it holds still means the same text.
  */
 export const DOC_MIGRATIONS: readonly Migration[] = [
   {
@@ -29,7 +30,7 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX documents_source ON documents(source);
       CREATE INDEX documents_hash ON documents(hash);
       CREATE TABLE passages (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
         ord INTEGER NOT NULL,
         start INTEGER NOT NULL,

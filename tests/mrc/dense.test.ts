@@ -62,9 +62,14 @@ describe('DenseIndex', () => {
     const built = statSync(file).mtimeMs;
     DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
     expect(statSync(file).mtimeMs).toBe(built);
-    DenseIndex.build(ids.subarray(1), vectors.subarray(dim), dim, { annThreshold: 0, cacheFile: file });
+    // One id gone: the cached graph is updated, and never returns it again.
+    const fewer = DenseIndex.build(ids.subarray(1), vectors.subarray(dim), dim, {
+      annThreshold: 0,
+      cacheFile: file,
+    });
     expect(existsSync(`${file}.json`)).toBe(true);
     expect(statSync(file).mtimeMs).not.toBe(built);
+    expect(fewer.search(vectors.subarray(0, dim), 5).map((h) => h.id)).not.toContain(ids[0]);
   });
 });
 

@@ -1,0 +1,233 @@
+/**
+ * Retrieval at scale: ingest speed, index size on disk, and query latency (p50/p95) of BM25,
+ * dense (exact scan and HNSW) and hybrid retrieval at growing corpus sizes.
+ *
+ *   npx tsx bench/retrieval.ts [--sizes 10000,100000,1000000] [--queries 200] [--encode 2000] [--dir DIR]
+ *
+ * Corpora (not committed, rebuilt each run, deterministic): the contexts of
+ * ../shared/data/squad/train-v1.1.json first, then synthetic documents of the same article,
+ * each 5–8 sentences drawn at random from that article's contexts (so vocabulary and term
+ * statistics stay those of the real texts). Dense vectors: `--encode` real passages are encoded
+ * by the installed encoder; every other passage gets a normalised mix of two of those vectors
+ * plus noise, since encoding a million passages would take a day on 2 cores and search cost
+ * depends on the count and dimension, not on what the vectors mean. Queries are SQuAD train
+ * questions (their vectors from the encoder).
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openWorkspaceDb } from '../src/app/workspace.js';
+import { loadConfig } from '../src/core/config.js';
+import { loadSquad } from '../src/eval/squad-data.js';
+import { DenseIndex } from '../src/mrc/dense-index.js';
+import type { RawDocument } from '../src/mrc/doc-sources.js';
+import { DocStore } from '../src/mrc/doc-store.js';
+import { ModelRegistry } from '../src/mrc/models.js';
+import { passageForEncoding, Retriever, rrf } from '../src/mrc/retriever.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    queries: { type: 'string', default: '200' },
+    encode: { type: 'string', default: '2000' },
+    dir: { type: 'string', default: '/tmp/qa-bench-retrieval' },
+    'ann-max': { type: 'string', default: '1000000', description: 'largest size to build HNSW for' },
+  },
+});
+
+let seed = 13;
+const rand = (): number => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+const squad = loadSquad('../shared/data/squad/train-v1.1.json');
+const contexts = new Map<string, string[]>();
+for (const q of squad.questions) {
+  const list = contexts.get(q.title) ?? [];
+  if (!list.includes(q.context)) list.push(q.context);
+  contexts.set(q.title, list);
+}
+const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
+const sentences = new Map(
+  [...contexts].map(([t, cs]) => [t, cs.flatMap((c) => [...seg.segment(c)].map((s) => s.segment.trim()))]),
+);
+const titles = [...contexts.keys()];
+const real: RawDocument[] = [...contexts].flatMap(([title, cs]) =>
+  cs.map((text, i) => ({ key: `real:${title}/${i}`, title: title.replace(/_/g, ' '), text })),
+);
+
+function* corpus(n: number): Generator<RawDocument> {
+  for (let i = 0; i < n; i++) {
+    if (i < real.length) {
+      yield real[i] as RawDocument;
+      continue;
+    }
+    const title = pick(titles);
+    const pool = sentences.get(title) ?? [];
+    const k = 5 + Math.floor(rand() * 4);
+    yield {
+      key: `syn:${i}`,
+      title: `${title.replace(/_/g, ' ')} (synthetic ${i})`,
+      text: Array.from({ length: k }, () => pick(pool)).join(' '),
+    };
+  }
+}
+
+const config = loadConfig();
+const models = new ModelRegistry(config.modelsDir);
+const encoderEntry = models.defaultEncoder();
+if (!encoderEntry) throw new Error('no encoder installed');
+const encoder = await models.encoder(encoderEntry.manifest.name, { threads: 2 });
+const dim = encoder.dim;
+const queries = Array.from({ length: Number(values.queries) }, () => pick(squad.questions).question);
+const queryVecs = await encoder.encode(queries);
+const encodeN = Math.min(Number(values.encode), real.length);
+const seedVecs = await encoder.encode(
+  real.slice(0, encodeN).map((d) => passageForEncoding(d.title ?? null, d.text)),
+);
+console.error(`encoded ${encodeN} passages and ${queries.length} queries`);
+
+function vectorFor(i: number): Float32Array {
+  if (i < encodeN) return seedVecs.slice(i * dim, (i + 1) * dim);
+  const a = Math.floor(rand() * encodeN);
+  const b = Math.floor(rand() * encodeN);
+  const v = new Float32Array(dim);
+  let norm = 0;
+  for (let j = 0; j < dim; j++) {
+    const x =
+      0.6 * (seedVecs[a * dim + j] as number) +
+      0.4 * (seedVecs[b * dim + j] as number) +
+      0.02 * (rand() - 0.5);
+    v[j] = x;
+    norm += x * x;
+  }
+  for (let j = 0; j < dim; j++) v[j] = (v[j] as number) / Math.sqrt(norm);
+  return v;
+}
+
+function latencies(run: (i: number) => void): { p50: number; p95: number } {
+  for (let i = 0; i < 5; i++) run(i);
+  const lat: number[] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const t = performance.now();
+    run(i);
+    lat.push(performance.now() - t);
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: pct(lat, 50), p95: pct(lat, 95) };
+}
+
+const rows: Record<string, unknown>[] = [];
+for (const size of values.sizes.split(',').map(Number)) {
+  const dir = join(values.dir, String(size));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const db = openWorkspaceDb({ workspace: dir });
+  const store = new DocStore(db);
+  const t0 = performance.now();
+  let passages = 0;
+  let batch: RawDocument[] = [];
+  const flush = () => {
+    passages += store.ingest([{ source: `bench:${passages}`, format: 'jsonl', documents: batch }]).passages;
+    batch = [];
+  };
+  for (const doc of corpus(size)) {
+    batch.push(doc);
+    if (batch.length === 20_000) flush();
+  }
+  if (batch.length) flush();
+  const ingestSecs = (performance.now() - t0) / 1000;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const textBytes = statSync(join(dir, 'qa.sqlite')).size;
+
+  const model = encoder.name;
+  const t1 = performance.now();
+  const allIds = db
+    .prepare<[], { id: number }>('SELECT id FROM passages ORDER BY id')
+    .all()
+    .map((r) => r.id);
+  for (let c = 0; c < allIds.length; c += 20_000) {
+    const ids = allIds.slice(c, c + 20_000);
+    const vecs = new Float32Array(ids.length * dim);
+    ids.forEach((_, i) => vecs.set(vectorFor(c + i), i * dim));
+    store.vectors.put(model, ids, vecs, dim);
+  }
+  const vecSecs = (performance.now() - t1) / 1000;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const totalBytes = statSync(join(dir, 'qa.sqlite')).size;
+
+  const retriever = new Retriever(store);
+  const bm25 = latencies((i) => retriever.bm25(queries[i] as string, 100));
+  const t2 = performance.now();
+  const { ids, vectors } = store.vectors.load(model, dim);
+  const loadSecs = (performance.now() - t2) / 1000;
+  const exact = DenseIndex.build(ids, vectors, dim, { annThreshold: Number.POSITIVE_INFINITY });
+  const qv = (i: number) => queryVecs.subarray(i * dim, (i + 1) * dim);
+  const exactLat = latencies((i) => exact.search(qv(i), 100));
+  let annLat: { p50: number; p95: number } | undefined;
+  let annBuildSecs: number | undefined;
+  let annRecall: number | undefined;
+  let ann: DenseIndex | undefined;
+  if (size <= Number(values['ann-max'])) {
+    const t3 = performance.now();
+    ann = DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: join(dir, 'v.hnsw') });
+    annBuildSecs = (performance.now() - t3) / 1000;
+    const index = ann;
+    annLat = latencies((i) => index.search(qv(i), 100));
+    let hit = 0;
+    for (let i = 0; i < 50; i++) {
+      const truth = new Set(exact.search(qv(i), 10).map((h) => h.id));
+      hit += index.search(qv(i), 10).filter((h) => truth.has(h.id)).length;
+    }
+    annRecall = hit / 500;
+  }
+  const denseIndex = ann ?? exact;
+  const hybrid = latencies((i) =>
+    rrf([retriever.bm25(queries[i] as string, 100), denseIndex.search(qv(i), 100)], 100),
+  );
+  const row = {
+    passages,
+    ingest_passages_per_s: Math.round(passages / ingestSecs),
+    db_mb_text: +(textBytes / 2 ** 20).toFixed(1),
+    db_mb_with_vectors: +(totalBytes / 2 ** 20).toFixed(1),
+    vectors_store_s: +vecSecs.toFixed(1),
+    vectors_load_s: +loadSecs.toFixed(1),
+    bm25_ms: bm25,
+    dense_exact_ms: exactLat,
+    dense_hnsw_ms: annLat ?? null,
+    hnsw_build_s: annBuildSecs === undefined ? null : +annBuildSecs.toFixed(1),
+    hnsw_recall_at_10: annRecall ?? null,
+    hybrid_ms: hybrid,
+  };
+  rows.push(row);
+  console.log(JSON.stringify(row));
+  db.close();
+}
+await models.close();
+
+const f = (x: { p50: number; p95: number } | null) => (x ? `${x.p50.toFixed(1)} / ${x.p95.toFixed(1)}` : '–');
+console.log(
+  '\n| passages | ingest/s | DB MB (text / +vectors) | BM25 p50/p95 ms | dense exact | dense HNSW (build s, recall@10) | hybrid |',
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows as {
+  passages: number;
+  ingest_passages_per_s: number;
+  db_mb_text: number;
+  db_mb_with_vectors: number;
+  bm25_ms: { p50: number; p95: number };
+  dense_exact_ms: { p50: number; p95: number };
+  dense_hnsw_ms: { p50: number; p95: number } | null;
+  hnsw_build_s: number | null;
+  hnsw_recall_at_10: number | null;
+  hybrid_ms: { p50: number; p95: number };
+}[]) {
+  console.log(
+    `| ${r.passages} | ${r.ingest_passages_per_s} | ${r.db_mb_text} / ${r.db_mb_with_vectors} | ${f(r.bm25_ms)} | ` +
+      `${f(r.dense_exact_ms)} | ${f(r.dense_hnsw_ms)}${r.hnsw_build_s === null ? '' : ` (${r.hnsw_build_s}, ${r.hnsw_recall_at_10})`} | ${f(r.hybrid_ms)} |`,
+  );
+}
