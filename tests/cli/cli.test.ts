@@ -149,3 +149,61 @@ describe('qa ask', () => {
     expect(r.stderr).toMatch(/no passage to read/);
   });
 });
+
+describe('qa ingest docs and qa eval retrieval', () => {
+  it('ingests a folder (BM25 only), re-ingests idempotently, and a bad file adds nothing', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-ws-'));
+    const docs = join(FIXTURES, 'docs');
+    const first = qa(['ingest', 'docs', docs, '--no-vectors', '--workspace', ws, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ files: 4, added: 5, stored: { documents: 5 } });
+    const again = JSON.parse(
+      qa(['ingest', 'docs', docs, '--no-vectors', '--workspace', ws, '--json']).stdout,
+    );
+    expect(again).toMatchObject({ added: 0, unchanged: 5, passages: 0 });
+    const bad = join(FIXTURES, 'docs-bad', 'bad.jsonl');
+    const r = qa(['ingest', 'docs', bad, '--no-vectors', '--workspace', ws]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:2: text`);
+  });
+
+  it('--json prints recall@k and MRR as fractions', () => {
+    const r = qa(['eval', 'retrieval', DEV11, '--mode', 'bm25', '--limit', '300', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, number>;
+    expect(m).toMatchObject({ questions: 300, mode: 'bm25' });
+    expect(m.recall_at_5).toBeGreaterThan(0.85);
+    expect(m.recall_at_5).toBeLessThanOrEqual(1);
+    expect(m.recall_at_1).toBeLessThanOrEqual(m.recall_at_5 as number);
+  });
+
+  it('rejects an unknown mode', () => {
+    const r = qa(['eval', 'retrieval', DEV11, '--mode', 'fuzzy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--mode: unknown retrieval mode "fuzzy"/);
+  });
+});
+
+describe('qa ingest cqa and qa eval semeval', () => {
+  it('imports a StackExchange dump once, and again changes nothing', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-ws-'));
+    const posts = join(FIXTURES, 'cqa', 'Posts.xml');
+    const first = qa(['ingest', 'cqa', posts, '--no-vectors', '--workspace', ws, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, threads: 2 });
+    const again = qa(['ingest', 'cqa', posts, '--no-vectors', '--workspace', ws, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, unchanged: 2, threads: 2 });
+  });
+
+  it('--json prints MAP, MRR and P@1 as fractions and reproduces the IR baseline', () => {
+    const file = join(SHARED, 'data/cqa/semeval2016-dev.jsonl');
+    const r = qa(['eval', 'semeval', file, '--no-dense', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, number>;
+    expect(m.ir_map).toBeCloseTo(0.7135, 4);
+    for (const k of ['map', 'mrr', 'p_at_1']) {
+      expect(m[k]).toBeGreaterThan(0.5);
+      expect(m[k]).toBeLessThanOrEqual(1);
+    }
+  });
+});
