@@ -55,3 +55,61 @@ export interface VectorEncoder {
   /** L2-normalised vectors, row-major, one row per text. */
   encode(texts: string[]): Promise<Float32Array>;
 }
+
+/** What kind of answer the question asks for. */
+export type QuestionType = 'factoid' | 'list' | 'count' | 'yesno' | 'definition' | 'howto' | 'opinion';
+
+/** What the answer is. */
+export type AnswerType = 'person' | 'place' | 'date' | 'number' | 'entity' | 'description';
+
+/** A span of the question that may name an entity (linked later, by the KBQA route). */
+export interface Mention {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface ParsedQuestion {
+  text: string;
+  /** NFKC, whitespace collapsed, trimmed; what the routes are given. */
+  normalized: string;
+  type: QuestionType;
+  answerType: AnswerType;
+  mentions: Mention[];
+  /** How much each route is trusted for this question: probabilities that sum to 1. */
+  routeWeights: Record<RouteName, number>;
+}
+
+export interface AskRequest {
+  question: string;
+  /** Routes to run (default: all that have data). */
+  routes?: RouteName[];
+  /** Reader model for the MRC route (default: from config). */
+  reader?: string;
+  /** Most answers to return (default 5). */
+  topK?: number;
+  /** Add each route's raw output and the parse to the answer. */
+  explain?: boolean;
+}
+
+export interface RouteTiming {
+  route: RouteName;
+  ms: number;
+  candidates: number;
+  /** Set when the route failed or ran out of time; the others still answer. */
+  error?: string;
+}
+
+export interface Answer {
+  question: string;
+  /** Best first; empty when abstained. */
+  answers: Candidate[];
+  abstained: boolean;
+  /** Why there is no answer, in words a person understands. */
+  reason?: string;
+  parsed: ParsedQuestion;
+  timings: RouteTiming[];
+  warnings: string[];
+  /** Total time, ms. */
+  ms: number;
+}
