@@ -23,6 +23,21 @@ export const configSchema = z
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
+    /** The HTTP server (`qa serve`). */
+    server: z
+      .object({
+        port: z.int().min(0).max(65535).default(8080),
+        /** Loopback by default: exposing the API is a deliberate choice. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Bearer token for the admin (ingest) endpoints; they are off without one. */
+        adminToken: z.string().min(16).optional(),
+        /** Origins allowed by CORS; none by default (the web UI is same-origin). */
+        corsOrigins: z.array(z.string().min(1)).default([]),
+        /** Per-route deadline, ms. */
+        routeDeadlineMs: z.int().min(1).default(10_000),
+      })
+      .strict()
+      .default({ port: 8080, host: '127.0.0.1', corsOrigins: [], routeDeadlineMs: 10_000 }),
     /** A SPARQL 1.1 endpoint holding the knowledge base; the embedded store when absent. */
     kbEndpoint: z
       .object({
@@ -47,6 +62,7 @@ const ENV: Record<string, keyof Config> = {
   QA_THREADS: 'threads',
   QA_WORKSPACE: 'workspace',
   QA_SPARQL_ENDPOINT: 'kbEndpoint',
+  QA_ADMIN_TOKEN: 'server',
 };
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -54,6 +70,10 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, key] of Object.entries(ENV)) {
     const v = env[name];
     if (v === undefined || v === '') continue;
+    if (key === 'server') {
+      out.server = { ...(out.server as object | undefined), adminToken: v };
+      continue;
+    }
     out[key] = key === 'threads' ? Number(v) : key === 'kbEndpoint' ? { queryUrl: v } : v;
   }
   return out;
@@ -79,7 +99,11 @@ export function loadConfig(
     if (file && typeof v === 'string') fromFile[key] = resolve(dirname(file), v);
   }
   const flags = Object.fromEntries(Object.entries(opts.flags ?? {}).filter(([, v]) => v !== undefined));
-  const merged = { ...defaults, ...fromFile, ...fromEnv(opts.env ?? process.env), ...flags };
+  const env = fromEnv(opts.env ?? process.env);
+  const merged: Record<string, unknown> = { ...defaults, ...fromFile, ...env, ...flags };
+  // The server block merges field by field, so QA_ADMIN_TOKEN does not drop the file's port.
+  const servers = [fromFile.server, env.server, flags.server].filter((x) => x !== undefined) as object[];
+  if (servers.length) merged.server = Object.assign({}, ...servers);
   return validate(
     configSchema,
     merged,

@@ -47,6 +47,8 @@ export interface Candidate {
   score: number;
   route: RouteName;
   evidence: Evidence;
+  /** Other evidence for the same answer (another passage, another route), merged by the ranker. */
+  support?: Evidence[];
 }
 
 /** What retrieval and matching need of a sentence encoder. */

@@ -1,0 +1,170 @@
+/**
+ * One question's way through the house (../shared/DESIGN.md): parse, run the routes that have
+ * data concurrently, each under its own deadline, then rank. A failing or late route adds a
+ * warning; it never fails the request. Stores and models are opened once, here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../core/config.js';
+import type { Db } from '../core/database.js';
+import { QaError } from '../core/errors.js';
+import type { Answer, AskRequest, Candidate, ParsedQuestion, RouteName, RouteTiming } from '../core/types.js';
+import { openKbStore } from '../kbqa/open-store.js';
+import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
+import { KbqaRoute } from '../kbqa/route.js';
+import type { RdfStore } from '../kbqa/store.js';
+import type { ModelRegistry } from '../mrc/models.js';
+import { MrcRoute } from '../mrc/route.js';
+import { type Calibration, DEFAULT_CALIBRATION, rank } from '../rank/ranker.js';
+import type { OpenCqa } from './cqa.js';
+import { openCqa } from './cqa.js';
+import { openRetrieval } from './retrieval.js';
+import { openWorkspaceDb } from './workspace.js';
+
+export const ROUTES: readonly RouteName[] = ['kbqa', 'mrc', 'cqa'];
+
+/** Turns question text into a parse; the learned parser, or a stand-in while none is installed. */
+export type Parse = (text: string) => ParsedQuestion;
+
+export interface PipelineOptions {
+  parse: Parse;
+  calibration?: Calibration;
+  /** Per-route deadline, ms. */
+  deadlineMs?: number;
+  onProgress?: (what: string, done: number, total: number) => void;
+}
+
+/** Where a relation model trained for the workspace's KB lives (`qa train kbqa`). */
+export function kbqaModelPath(config: Pick<Config, 'workspace'>): string {
+  return join(config.workspace, 'kbqa-model.json');
+}
+
+interface Routes {
+  kbqa?: KbqaRoute;
+  mrc?: MrcRoute;
+  cqa?: OpenCqa;
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, route: RouteName): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QaError('timeout', `${route} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+export class Pipeline {
+  private constructor(
+    readonly config: Config,
+    readonly models: ModelRegistry,
+    readonly db: Db,
+    private readonly routes: Routes,
+    private readonly kbStore: RdfStore | undefined,
+    private readonly opts: Required<Omit<PipelineOptions, 'onProgress'>>,
+  ) {}
+
+  static async open(config: Config, models: ModelRegistry, opts: PipelineOptions): Promise<Pipeline> {
+    const db = openWorkspaceDb(config);
+    const progress = opts.onProgress ?? (() => {});
+    const routes: Routes = {};
+    const retriever = await openRetrieval(db, config, models, {
+      onVectors: (d, t) => progress('passage vectors', d, t),
+    });
+    if (retriever.store.counts().passages > 0) routes.mrc = new MrcRoute(retriever);
+    try {
+      routes.cqa = await openCqa(db, config, models, (d, t) => progress('thread vectors', d, t));
+    } catch (e) {
+      if (!(e instanceof QaError && e.code === 'not_found')) throw e;
+    }
+    let kbStore: RdfStore | undefined;
+    const modelFile = kbqaModelPath(config);
+    if (existsSync(modelFile)) {
+      kbStore = openKbStore(config);
+      const { graph, linker } = await KbqaRoute.index(kbStore);
+      const model = RelationModel.fromJSON(JSON.parse(readFileSync(modelFile, 'utf8')) as RelationModelJson);
+      routes.kbqa = new KbqaRoute(kbStore, graph, linker, model);
+    }
+    return new Pipeline(config, models, db, routes, kbStore, {
+      parse: opts.parse,
+      calibration: opts.calibration ?? DEFAULT_CALIBRATION,
+      deadlineMs: opts.deadlineMs ?? 10_000,
+    });
+  }
+
+  /** Routes that have data to answer from. */
+  get available(): RouteName[] {
+    return ROUTES.filter((r) => this.routes[r] !== undefined);
+  }
+
+  get cqa(): OpenCqa | undefined {
+    return this.routes.cqa;
+  }
+
+  private async runRoute(route: RouteName, pq: ParsedQuestion, req: AskRequest): Promise<Candidate[]> {
+    const q = pq.normalized;
+    if (route === 'kbqa' && this.routes.kbqa) {
+      return (await this.routes.kbqa.answer(q, { limit: 20, timeoutMs: this.opts.deadlineMs })).candidates;
+    }
+    if (route === 'mrc' && this.routes.mrc) {
+      const name =
+        req.reader ??
+        this.config.reader ??
+        this.models.scan().models.find((m) => m.manifest.task === 'reader')?.manifest.name;
+      if (!name) throw new QaError('not_found', 'no reader model is installed');
+      const reader = await this.models.reader(name, { threads: this.config.threads });
+      return (await this.routes.mrc.answer(q, reader)).candidates;
+    }
+    if (route === 'cqa' && this.routes.cqa) {
+      return (await this.routes.cqa.route.answer(q)).candidates;
+    }
+    return [];
+  }
+
+  async ask(req: AskRequest): Promise<Answer> {
+    const t0 = performance.now();
+    const text = req.question.trim();
+    if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
+    const parsed = this.opts.parse(text);
+    const wanted = req.routes ?? ROUTES;
+    const warnings: string[] = [];
+    for (const r of wanted) {
+      if (!this.routes[r]) warnings.push(`${r}: no data for this route in the workspace`);
+    }
+    const running = wanted.filter((r) => this.routes[r]);
+    const timings: RouteTiming[] = [];
+    const results = await Promise.all(
+      running.map(async (route) => {
+        const start = performance.now();
+        try {
+          const cands = await withDeadline(this.runRoute(route, parsed, req), this.opts.deadlineMs, route);
+          timings.push({ route, ms: performance.now() - start, candidates: cands.length });
+          return cands;
+        } catch (e) {
+          const message = e instanceof QaError ? e.describe() : (e as Error).message;
+          // A caller's mistake (an unknown reader) is the caller's error, not a route failure.
+          if (e instanceof QaError && e.code === 'not_found' && req.reader) throw e;
+          timings.push({ route, ms: performance.now() - start, candidates: 0, error: message });
+          warnings.push(`${route}: ${message}`);
+          return [];
+        }
+      }),
+    );
+    const ranked = rank(results.flat(), parsed, this.opts.calibration, req.topK ?? 5, running);
+    return {
+      question: req.question,
+      answers: ranked.answers,
+      abstained: ranked.abstained,
+      ...(ranked.reason ? { reason: ranked.reason } : {}),
+      parsed,
+      timings: timings.sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route)),
+      warnings,
+      ms: performance.now() - t0,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.models.close();
+    await this.kbStore?.close();
+    this.db.close();
+  }
+}

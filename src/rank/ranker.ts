@@ -1,0 +1,110 @@
+/**
+ * The ranker: puts every route's scores on one calibrated probability scale, merges equal answers
+ * (same normalised text, or the same IRI/value) with their evidence, and abstains when the best
+ * answer is not likely enough to be right.
+ *
+ * Calibration per route is Platt scaling with the router's belief as a second input:
+ *   p = σ(a · logit(raw) + b + c · log(3 · w_route))
+ * With uniform route weights the second term is 0; a route the router doubts is pulled down but
+ * a very confident answer from it still comes through. Merged answers combine by noisy-OR, as
+ * independent pieces of evidence for the same answer.
+ */
+import type { Candidate, ParsedQuestion, RouteName } from '../core/types.js';
+import { normalizeAnswer } from '../eval/squad.js';
+import { sigmoid } from './logistic.js';
+
+export interface RouteCalibration {
+  a: number;
+  b: number;
+  /** Weight of the router's log-belief. */
+  c: number;
+}
+
+export interface Calibration {
+  routes: Record<RouteName, RouteCalibration>;
+  /** Abstain when the best calibrated probability is below this. */
+  threshold: number;
+  /** Where the parameters came from (fitted file, or the defaults). */
+  source: string;
+}
+
+export const DEFAULT_CALIBRATION: Calibration = {
+  routes: {
+    kbqa: { a: 1, b: 0, c: 0.5 },
+    mrc: { a: 1, b: 0, c: 0.5 },
+    cqa: { a: 1, b: 0, c: 0.5 },
+  },
+  threshold: 0.3,
+  source: 'defaults (not fitted)',
+};
+
+const EPS = 1e-6;
+
+function logit(p: number): number {
+  const q = Math.min(1 - EPS, Math.max(EPS, p));
+  return Math.log(q / (1 - q));
+}
+
+export function calibrated(raw: number, route: RouteName, weight: number, cal: Calibration): number {
+  const { a, b, c } = cal.routes[route];
+  return sigmoid(a * logit(raw) + b + c * Math.log(Math.max(EPS, 3 * weight)));
+}
+
+function answerKey(c: Candidate): string {
+  return c.value?.startsWith('http') || c.value?.startsWith('urn:')
+    ? c.value
+    : normalizeAnswer(c.text) || c.text;
+}
+
+/** Equal answers become one: the best-scored one leads, the others' evidence supports it. */
+export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
+  const groups = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const k = answerKey(c);
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const sorted = [...g].sort((x, y) => y.score - x.score);
+      const lead = sorted[0] as Candidate;
+      if (sorted.length === 1) return lead;
+      const score = 1 - sorted.reduce((q, c) => q * (1 - c.score), 1);
+      return { ...lead, score, support: sorted.slice(1).map((c) => c.evidence) };
+    })
+    .sort((x, y) => y.score - x.score);
+}
+
+export interface Ranked {
+  answers: Candidate[];
+  abstained: boolean;
+  reason?: string;
+}
+
+export function rank(
+  candidates: readonly Candidate[],
+  parsed: Pick<ParsedQuestion, 'routeWeights'>,
+  cal: Calibration,
+  topK: number,
+  ranRoutes: readonly RouteName[],
+): Ranked {
+  const scaled = candidates.map((c) => ({
+    ...c,
+    score: calibrated(c.score, c.route, parsed.routeWeights[c.route], cal),
+  }));
+  const merged = mergeCandidates(scaled);
+  const best = merged[0];
+  if (!best) {
+    const where = ranRoutes.length ? ranRoutes.join(', ') : 'no route';
+    return { answers: [], abstained: true, reason: `no candidate answer was found (${where} searched)` };
+  }
+  if (best.score < cal.threshold) {
+    return {
+      answers: [],
+      abstained: true,
+      reason:
+        `the best answer found, "${best.text}" (${best.route}), is only ${(100 * best.score).toFixed(0)}% likely ` +
+        `to be right, below the ${(100 * cal.threshold).toFixed(0)}% needed to answer`,
+    };
+  }
+  return { answers: merged.slice(0, topK), abstained: false };
+}
