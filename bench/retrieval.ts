@@ -2,7 +2,7 @@
  * Retrieval at scale: ingest speed, index size on disk, and query latency (p50/p95) of BM25,
  * dense (exact scan and HNSW) and hybrid retrieval at growing corpus sizes.
  *
- *   npx tsx bench/retrieval.ts [--sizes 10000,100000,1000000] [--queries 200] [--encode 2000] [--dir DIR]
+ *   npx tsx bench/retrieval.ts [--sizes 10000,100000,1000000] [--queries 200] [--encode 2000] [--dir DIR] [--reuse]
  *
  * Corpora (not committed, rebuilt each run, deterministic): the contexts of
  * ../shared/data/squad/train-v1.1.json first, then synthetic documents of the same article,
@@ -31,7 +31,9 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     encode: { type: 'string', default: '2000' },
     dir: { type: 'string', default: '/tmp/qa-bench-retrieval' },
-    'ann-max': { type: 'string', default: '1000000', description: 'largest size to build HNSW for' },
+    'ann-max': { type: 'string', default: '1000000' },
+    /** Measure again on the corpora a previous run left in --dir (no ingest, no vectors). */
+    reuse: { type: 'boolean', default: false },
   },
 });
 
@@ -124,18 +126,18 @@ function latencies(run: (i: number) => void): { p50: number; p95: number } {
 const rows: Record<string, unknown>[] = [];
 for (const size of values.sizes.split(',').map(Number)) {
   const dir = join(values.dir, String(size));
-  rmSync(dir, { recursive: true, force: true });
+  if (!values.reuse) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const db = openWorkspaceDb({ workspace: dir });
   const store = new DocStore(db);
   const t0 = performance.now();
-  let passages = 0;
+  let passages = values.reuse ? store.counts().passages : 0;
   let batch: RawDocument[] = [];
   const flush = () => {
     passages += store.ingest([{ source: `bench:${passages}`, format: 'jsonl', documents: batch }]).passages;
     batch = [];
   };
-  for (const doc of corpus(size)) {
+  for (const doc of values.reuse ? [] : corpus(size)) {
     batch.push(doc);
     if (batch.length === 20_000) flush();
   }
@@ -191,7 +193,7 @@ for (const size of values.sizes.split(',').map(Number)) {
   );
   const row = {
     passages,
-    ingest_passages_per_s: Math.round(passages / ingestSecs),
+    ingest_passages_per_s: values.reuse ? null : Math.round(passages / ingestSecs),
     db_mb_text: +(textBytes / 2 ** 20).toFixed(1),
     db_mb_with_vectors: +(totalBytes / 2 ** 20).toFixed(1),
     vectors_store_s: +vecSecs.toFixed(1),
@@ -216,7 +218,7 @@ console.log(
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows as {
   passages: number;
-  ingest_passages_per_s: number;
+  ingest_passages_per_s: number | null;
   db_mb_text: number;
   db_mb_with_vectors: number;
   bm25_ms: { p50: number; p95: number };

@@ -1,14 +1,73 @@
-/** `qa ask`: answer a question about a passage given on the command line or in a file. */
+/**
+ * `qa ask`: answer a question with the whole pipeline (every route with data in the workspace),
+ * or, given a passage (--context, --context-file), with the span reader alone.
+ */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { openPipeline } from '../app/open.js';
+import { ROUTES } from '../app/pipeline.js';
 import { QaError } from '../core/errors.js';
-import { contextFrom, parseIntOption, readerName } from './context.js';
+import type { Answer, Candidate, RouteName } from '../core/types.js';
+import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
+import { progressBar } from './progress.js';
 
 interface AskOptions {
   context?: string;
   contextFile?: string;
   topK?: number;
+  routes?: RouteName[];
   json?: boolean;
+}
+
+function parseRoutes(v: string): RouteName[] {
+  const names = v.split(',').map((s) => s.trim());
+  const bad = names.find((n) => !(ROUTES as readonly string[]).includes(n));
+  if (bad !== undefined) {
+    throw new QaError('bad_input', `unknown route "${bad}"`, { where: '--routes', hint: ROUTES.join(', ') });
+  }
+  return names as RouteName[];
+}
+
+function evidenceLine(c: Candidate): string {
+  const e = c.evidence;
+  if (e.kind === 'passage') return `passage of "${e.title ?? e.docId}" (${e.reader})`;
+  if (e.kind === 'sparql') return `SPARQL over ${e.entities.map((x) => x.label).join(', ')}`;
+  return `community thread #${e.threadId}: ${JSON.stringify(e.question.slice(0, 80))}`;
+}
+
+function printAnswer(a: Answer): void {
+  const best = a.answers[0];
+  process.stdout.write(
+    best && !a.abstained ? `${best.text}\n` : `no answer: ${a.reason ?? 'nothing found'}\n`,
+  );
+  for (const c of a.answers) {
+    process.stdout.write(
+      `  ${(100 * c.score).toFixed(0).padStart(3)}%  [${c.route}] ${JSON.stringify(c.text)}  — ${evidenceLine(c)}\n`,
+    );
+  }
+  const times = a.timings
+    .map((t) => `${t.route} ${t.ms.toFixed(0)} ms${t.error ? ' (failed)' : ''}`)
+    .join(', ');
+  process.stdout.write(`  routes: ${times || 'none'}\n`);
+  for (const w of a.warnings) process.stdout.write(`  warning: ${w}\n`);
+}
+
+async function askPipeline(ctx: CliContext, question: string, opts: AskOptions): Promise<void> {
+  const bar = progressBar('indexing');
+  const pipeline = await openPipeline(ctx.config, ctx.models, (_, d, t) => bar.update(d, t));
+  bar.stop();
+  try {
+    const answer = await pipeline.ask({
+      question,
+      ...(opts.routes ? { routes: opts.routes } : {}),
+      ...(ctx.config.reader ? { reader: ctx.config.reader } : {}),
+      topK: Math.max(1, opts.topK ?? 3),
+    });
+    if (opts.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
+    else printAnswer(answer);
+  } finally {
+    await pipeline.close();
+  }
 }
 
 function passage(opts: AskOptions): string {
@@ -22,25 +81,31 @@ function passage(opts: AskOptions): string {
       throw new QaError('not_found', 'cannot read the context file', { where: opts.contextFile, cause: e });
     }
   }
-  if (opts.context !== undefined) return opts.context;
-  throw new QaError('bad_input', 'no passage to read', {
-    hint: 'pass --context TEXT or --context-file FILE',
-  });
+  return opts.context ?? '';
 }
 
 export function registerAsk(program: Command): void {
   program
     .command('ask')
-    .description('answer a question about a passage with the span reader')
+    .description('answer a question from the workspace, or from a passage given with --context')
     .argument('<question>', 'the question')
     .option('--context <text>', 'the passage to read')
     .option('--context-file <file>', 'read the passage from a text file')
     .option('--top-k <n>', 'answers to show', parseIntOption('--top-k'), 3)
+    .option(
+      '--routes <names>',
+      `routes to run, comma-separated (${ROUTES.join(', ')}; default: all)`,
+      parseRoutes,
+    )
     .option('--json', 'print the result as JSON')
     .action(async (question: string, opts: AskOptions, cmd: Command) => {
-      const context = passage(opts);
       if (question.trim() === '') throw new QaError('bad_input', 'the question is empty');
       const ctx = contextFrom(cmd);
+      if (opts.context === undefined && opts.contextFile === undefined) {
+        await askPipeline(ctx, question, opts);
+        return;
+      }
+      const context = passage(opts);
       const name = readerName(ctx);
       const reader = await ctx.models.reader(name, { threads: ctx.config.threads });
       try {

@@ -6,10 +6,12 @@ import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalRetrieval } from './eval-retrieval.js';
+import { registerEvalRouting } from './eval-routing.js';
 import { registerEvalSemeval, registerEvalStackFaq } from './eval-semeval.js';
 import { registerEvalSquad } from './eval-squad.js';
 import { registerIngest } from './ingest.js';
 import { registerModels } from './models.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
@@ -25,6 +27,7 @@ export function buildProgram(): Command {
   registerAsk(program);
   registerIngest(program);
   registerModels(program);
+  registerServe(program);
   registerTrain(program);
   const evalCmd = program.command('eval').description('evaluate on benchmark files');
   registerEvalSquad(evalCmd);
@@ -32,6 +35,7 @@ export function buildProgram(): Command {
   registerEvalRetrieval(evalCmd);
   registerEvalSemeval(evalCmd);
   registerEvalStackFaq(evalCmd);
+  registerEvalRouting(evalCmd);
   return program;
 }
 

@@ -1,16 +1,25 @@
-/** `qa train matcher`: fit the CQA matcher's weights on SemEval-2016 train and write them to models/. */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+/**
+ * `qa train matcher`: fit the CQA matcher's weights on SemEval-2016 train and write them to models/.
+ * `qa train kbqa`: learn relation paths for the workspace's knowledge base from question–answer pairs.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { matcherPath } from '../app/cqa.js';
+import { kbqaModelPath } from '../app/pipeline.js';
 import { openEncoder } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
 import { writeMatcherFile } from '../cqa/matcher-model.js';
+import { labelQuestions, readMetaqa } from '../eval/metaqa.js';
 import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
+import { openKbStore } from '../kbqa/open-store.js';
+import { RelationModel } from '../kbqa/relation-model.js';
+import { KbqaRoute } from '../kbqa/route.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
+import { registerTrainRouter } from './train-router.js';
 
 interface Options {
   eval: string;
@@ -21,6 +30,44 @@ const figures = (r: SemevalResult) => ({ map: r.map, mrr: r.mrr, p_at_1: r.p_at_
 
 export function registerTrain(program: Command): void {
   const train = program.command('train').description('fit the small learned parts of the pipeline');
+  registerTrainRouter(train);
+  train
+    .command('kbqa')
+    .description("learn question → relation-path rules for the workspace's knowledge base")
+    .argument(
+      '<qa-files...>',
+      'questions with answers: "question with [topic]<TAB>answer|answer" (MetaQA form)',
+    )
+    .option('--out <file>', 'where to write the model (default: <workspace>/kbqa-model.json)')
+    .action(async (files: string[], opts: { out?: string }, cmd: Command) => {
+      const { config } = contextFrom(cmd);
+      const store = openKbStore(config);
+      try {
+        if ((await store.size()) === 0) {
+          throw new QaError('not_found', 'the knowledge base is empty', { hint: 'run `qa ingest kb` first' });
+        }
+        const { graph } = await KbqaRoute.index(store);
+        const bar = progressBar('paths');
+        const labelled = labelQuestions(
+          graph,
+          files.flatMap((f) => readMetaqa(f)),
+          (d, t) => bar.update(d, t),
+        );
+        bar.stop();
+        if (labelled.length === 0) {
+          throw new QaError(
+            'bad_input',
+            'no question could be tied to a relation path in this knowledge base',
+          );
+        }
+        const out = opts.out ?? kbqaModelPath(config);
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, JSON.stringify(RelationModel.train(labelled).toJSON()));
+        process.stdout.write(`wrote ${out}: ${labelled.length} labelled questions\n`);
+      } finally {
+        await store.close();
+      }
+    });
   train
     .command('matcher')
     .description('fit the CQA matcher (BM25 + encoder cosine) on labelled SemEval question pairs')

@@ -48,6 +48,7 @@ export const CQA_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (model, thread_id)
       ) WITHOUT ROWID;
       CREATE INDEX thread_vectors_thread ON thread_vectors(thread_id);
+      CREATE VIRTUAL TABLE threads_vocab USING fts5vocab(threads_fts, 'row');
     `,
   },
 ];

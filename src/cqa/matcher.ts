@@ -4,7 +4,7 @@
  * (`qa train matcher`), so the score is a probability that the archived question asks the same.
  */
 import type { VectorEncoder } from '../core/types.js';
-import { searchFts } from '../mrc/bm25.js';
+import { type FtsIndex, searchFts } from '../mrc/bm25.js';
 import { DenseIndex } from '../mrc/dense-index.js';
 import { type LogisticModel, predict } from '../rank/logistic.js';
 import { type Answer, type Archive, bestAnswer, type Thread } from './archive.js';
@@ -20,8 +20,13 @@ export interface Match {
   features: Record<(typeof MATCH_FEATURES)[number], number>;
 }
 
-/** FTS5 column weights (subject, body): a subject says what is asked, a body adds circumstance. */
-const BM25_WEIGHTS = [2, 1] as const;
+/** Column weights (subject, body): a subject says what is asked, a body adds circumstance. */
+export const THREADS_FTS: FtsIndex = {
+  table: 'threads_fts',
+  vocab: 'threads_vocab',
+  rows: 'threads',
+  weights: [2, 1],
+};
 const CANDIDATES = 50;
 
 /** How a question is shown to the encoder and to BM25. */
@@ -65,7 +70,7 @@ export class Matcher {
 
   /** BM25 scores of the text against the archive, optionally only among the given threads. */
   bm25(text: string, k: number, within?: readonly number[]): Map<number, number> {
-    const hits = searchFts(this.archive.db, 'threads_fts', text, k, BM25_WEIGHTS, within);
+    const hits = searchFts(this.archive.db, THREADS_FTS, text, k, within);
     return new Map(hits.map((h) => [h.id, h.score]));
   }
 

@@ -3,6 +3,7 @@
  * each word becomes a quoted string (quotes doubled), OR-ed together, so `NEAR`, `*`, `:`, `^`,
  * parentheses or quotes in a question are only words.
  */
+import { stemmer } from 'stemmer';
 import { removeStopwords } from 'stopword';
 import type { Db } from '../core/database.js';
 
@@ -25,28 +26,76 @@ export function queryTerms(text: string, max = 32): string[] {
   return terms.slice(0, max);
 }
 
-/** An FTS5 MATCH expression for the text, or undefined when it has no words. */
-export function ftsQuery(text: string): string | undefined {
-  const terms = queryTerms(text);
-  if (terms.length === 0) return undefined;
+/** An FTS5 MATCH expression: every term a quoted string (quotes doubled), OR-ed. */
+export function ftsMatch(terms: readonly string[]): string {
   return terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
 }
 
+export interface FtsIndex {
+  /** The FTS5 table. */
+  table: string;
+  /** Its fts5vocab table ('row' kind): each stemmed term's document count. */
+  vocab: string;
+  /** The content table whose rowids the FTS5 rows share (for the corpus size). */
+  rows: string;
+  /** bm25()'s per-column weights, in the table's column order. */
+  weights: readonly number[];
+}
+
 /**
- * Top-k rows of an FTS5 table for free text, optionally only among the rowids `within`.
- * `weights` are bm25()'s per-column weights, in the table's column order.
+ * Terms held in more than this share of the rows, and in more than FREQUENT_TERM_ROWS rows, are
+ * left out of the query when at least MIN_TERMS rarer ones remain: FTS5 scores every row that
+ * matches any term, so a frequent term costs a pass over a long posting list while adding little
+ * to a BM25 ranking. The row floor keeps small corpora exact, where an article's own topic word
+ * can be in 5% of the passages and matter most (docs/BENCHMARKS.md has both sides measured).
  */
+export const FREQUENT_TERM_SHARE = 0.05;
+export const FREQUENT_TERM_ROWS = 20_000;
+const MIN_TERMS = 2;
+
+/** How FTS5's unicode61 + porter tokenizer would index a word: folded, lower-cased, stemmed. */
+function indexedForm(word: string): string {
+  return stemmer(word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
+}
+
+/** The query's terms less the frequent ones (see FREQUENT_TERM_SHARE). */
+export function selectiveTerms(db: Db, index: FtsIndex, terms: readonly string[]): string[] {
+  if (terms.length <= MIN_TERMS) return [...terms];
+  // Rowids are never reused, so the id range bounds the row count from above; close enough here.
+  const n =
+    db.prepare<[], { n: number | null }>(`SELECT max(id) - min(id) + 1 AS n FROM ${index.rows}`).get()?.n ??
+    0;
+  if (n <= FREQUENT_TERM_ROWS) return [...terms];
+  const forms = terms.map(indexedForm);
+  const df = new Map(
+    db
+      .prepare<[string], { term: string; doc: number }>(
+        `SELECT term, doc FROM ${index.vocab} WHERE term IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(forms))
+      .map((r) => [r.term, r.doc]),
+  );
+  const byRarity = terms
+    .map((t, i) => ({ t, df: df.get(forms[i] as string) ?? 0 }))
+    .sort((a, b) => a.df - b.df);
+  const limit = Math.max(FREQUENT_TERM_SHARE * n, FREQUENT_TERM_ROWS);
+  return byRarity.filter((x, i) => i < MIN_TERMS || x.df <= limit).map((x) => x.t);
+}
+
+/** Top-k rows for free text, optionally only among the rowids `within`. */
 export function searchFts(
   db: Db,
-  table: string,
+  index: FtsIndex,
   text: string,
   k: number,
-  weights: readonly number[],
   within?: readonly number[],
 ): ScoredId[] {
-  const match = ftsQuery(text);
-  if (match === undefined || k <= 0) return [];
-  const w = weights.map((x) => Number(x).toString()).join(', ');
+  const all = queryTerms(text);
+  if (all.length === 0 || k <= 0) return [];
+  const terms = within ? all : selectiveTerms(db, index, all);
+  const match = ftsMatch(terms);
+  const { table } = index;
+  const w = index.weights.map((x) => Number(x).toString()).join(', ');
   const filter = within ? 'AND rowid IN (SELECT value FROM json_each(?))' : '';
   const params: (string | number)[] = within ? [match, JSON.stringify(within), k] : [match, k];
   return db

@@ -53,6 +53,10 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX passage_vectors_passage ON passage_vectors(passage_id);
     `,
   },
+  {
+    id: 'mrc-002-vocabulary',
+    sql: `CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');`,
+  },
 ];
 
 export interface Passage {

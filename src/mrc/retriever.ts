@@ -5,7 +5,7 @@
  */
 import { QaError } from '../core/errors.js';
 import type { VectorEncoder } from '../core/types.js';
-import { searchFts } from './bm25.js';
+import { type FtsIndex, searchFts } from './bm25.js';
 import { DenseIndex, type DenseIndexOptions, type ScoredPassage } from './dense-index.js';
 import type { DocStore, Passage } from './doc-store.js';
 
@@ -18,8 +18,12 @@ export interface RetrievedPassage extends Passage {
   score: number;
 }
 
-/** FTS5 column weights (title, text). */
-const BM25_WEIGHTS = [1, 1] as const;
+const PASSAGES_FTS: FtsIndex = {
+  table: 'passages_fts',
+  vocab: 'passages_vocab',
+  rows: 'passages',
+  weights: [1, 1],
+};
 const RRF_K = 60;
 /** How deep each list goes before fusion. */
 const FUSION_DEPTH = 100;
@@ -85,7 +89,7 @@ export class Retriever {
   }
 
   bm25(query: string, k: number): ScoredPassage[] {
-    return searchFts(this.store.db, 'passages_fts', query, k, BM25_WEIGHTS);
+    return searchFts(this.store.db, PASSAGES_FTS, query, k);
   }
 
   /** `vector`: the query's vector when the caller already has it (batch evaluation). */

@@ -45,9 +45,17 @@ function logit(p: number): number {
   return Math.log(q / (1 - q));
 }
 
+/**
+ * The router is trained on benchmark questions and is often near-certain (weights ~0 or ~1) on
+ * questions unlike them; smoothing bounds how far its belief can move a score, so a route it
+ * rules out can still answer when that route is sure (at most −0.73 logit with c = 0.5).
+ */
+const ROUTER_SMOOTHING = 0.1;
+
 export function calibrated(raw: number, route: RouteName, weight: number, cal: Calibration): number {
   const { a, b, c } = cal.routes[route];
-  return sigmoid(a * logit(raw) + b + c * Math.log(Math.max(EPS, 3 * weight)));
+  const w = (weight + ROUTER_SMOOTHING) / (1 + 3 * ROUTER_SMOOTHING);
+  return sigmoid(a * logit(raw) + b + c * Math.log(3 * w));
 }
 
 function answerKey(c: Candidate): string {

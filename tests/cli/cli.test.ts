@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/core/types.js';
 import { qa } from '../helpers/cli.js';
 import { FIXTURE_MODELS, FIXTURES, SHARED } from '../helpers/fixtures.js';
 
@@ -143,10 +144,22 @@ describe('qa ask', () => {
     expect(res.answers[0]?.text).toBe('1889');
   });
 
-  it('asks for a passage when none is given', () => {
-    const r = qa(['ask', 'When?', ...tiny]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no passage to read/);
+  it('answers from the workspace with the whole pipeline when no passage is given', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-ws-'));
+    expect(qa(['ingest', 'docs', join(FIXTURES, 'docs'), '--workspace', ws]).code).toBe(0);
+    const r = qa(['ask', 'How high is Mount Kenya?', '--workspace', ws, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout) as Answer;
+    expect(a.abstained).toBe(false);
+    expect(a.answers[0]).toMatchObject({
+      route: 'mrc',
+      text: expect.stringContaining('5,199'),
+      evidence: { kind: 'passage', title: 'Mount Kenya' },
+    });
+    expect(a.timings.map((t) => t.route)).toContain('mrc');
+    const bad = qa(['ask', 'x?', '--routes', 'mrc,web', '--workspace', ws]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--routes: unknown route "web"/);
   });
 });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
-import type { Db } from '../../src/core/database.js';
+import { type Db, openDatabase } from '../../src/core/database.js';
 import { QaError } from '../../src/core/errors.js';
-import { ftsQuery, queryTerms } from '../../src/mrc/bm25.js';
+import { ftsMatch, queryTerms, selectiveTerms } from '../../src/mrc/bm25.js';
 import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { splitPassages } from '../../src/mrc/passages.js';
@@ -141,9 +141,11 @@ describe('DocStore', () => {
 describe('BM25', () => {
   it('turns any text into quoted terms, never FTS5 syntax', () => {
     expect(queryTerms('What is the highest mountain in Kenya?')).toEqual(['highest', 'mountain', 'kenya']);
-    expect(ftsQuery('NEAR(a b) OR title:x* "q" ^start')).toBe('"near" OR "b" OR "title:x" OR "q" OR "start"');
-    expect(ftsQuery('???')).toBeUndefined();
-    expect(ftsQuery('the of')).toBe('"the" OR "of"');
+    const q = (text: string) => ftsMatch(queryTerms(text));
+    expect(q('NEAR(a b) OR title:x* "q" ^start')).toBe('"near" OR "b" OR "title:x" OR "q" OR "start"');
+    expect(ftsMatch(['a"b', 'c'])).toBe('"a""b" OR "c"');
+    expect(q('???')).toBe('');
+    expect(q('the of')).toBe('"the" OR "of"');
   });
 
   it('answers hostile input without an error and finds the right passage', () => {
@@ -177,5 +179,38 @@ describe('BM25', () => {
     const [p] = store.passages([hit?.id ?? -1]);
     const doc = src.documents.find((d) => d.title === p?.title);
     expect(doc?.text.slice(p?.start, p?.end)).toBe(p?.text);
+  });
+});
+
+describe('selectiveTerms', () => {
+  it('drops a term held by most of a large corpus, keeps the rarer ones, and leaves small corpora alone', () => {
+    const db = openDatabase(':memory:', [
+      {
+        id: 't',
+        sql: `CREATE TABLE rows (id INTEGER PRIMARY KEY);
+              CREATE VIRTUAL TABLE rows_fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+              CREATE VIRTUAL TABLE rows_vocab USING fts5vocab(rows_fts, 'row');`,
+      },
+    ]);
+    const index = { table: 'rows_fts', vocab: 'rows_vocab', rows: 'rows', weights: [1] };
+    const add = db.prepare('INSERT INTO rows_fts (rowid, text) VALUES (?, ?)');
+    const fill = (from: number, to: number) =>
+      db.transaction(() => {
+        for (let i = from; i < to; i++) {
+          db.prepare('INSERT INTO rows (id) VALUES (?)').run(i);
+          add.run(i, i % 1000 === 0 ? 'common rarities volcano' : `common filler${i % 7}`);
+        }
+      })();
+    fill(1, 1001);
+    expect(selectiveTerms(db, index, ['common', 'volcano', 'rarities'])).toEqual([
+      'common',
+      'volcano',
+      'rarities',
+    ]);
+    fill(1001, 30_001);
+    // "Rarities" is stemmed to "rariti" by FTS5's porter tokenizer: the lookup must stem the same way.
+    expect(selectiveTerms(db, index, ['common', 'volcano', 'rarities'])).toEqual(['volcano', 'rarities']);
+    expect(selectiveTerms(db, index, ['common', 'volcano'])).toEqual(['common', 'volcano']);
+    db.close();
   });
 });

@@ -1,0 +1,23 @@
+/** Opening everything a question needs, once: the parser (router model), the stores, the models. */
+import { join } from 'node:path';
+import type { Config } from '../core/config.js';
+import type { ModelRegistry } from '../mrc/models.js';
+import { QuestionParser } from '../parse/router.js';
+import { Pipeline } from './pipeline.js';
+
+export function routerPath(config: Pick<Config, 'modelsDir'>): string {
+  return join(config.modelsDir, 'router', 'router.json');
+}
+
+export async function openPipeline(
+  config: Config,
+  models: ModelRegistry,
+  onProgress?: (what: string, done: number, total: number) => void,
+): Promise<Pipeline> {
+  const parser = QuestionParser.load(routerPath(config));
+  return Pipeline.open(config, models, {
+    parse: (text) => parser.parse(text),
+    deadlineMs: config.server.routeDeadlineMs,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Admin endpoints (ingest), behind `Authorization: Bearer <server.adminToken>`; without a
+ * configured token they do not exist (404). The body may be larger than elsewhere (16 MB), but is
+ * only read once the token checks out.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Db } from '../core/database.js';
+import { QaError } from '../core/errors.js';
+import type { ThreadRecord } from '../cqa/archive.js';
+import type { SourceFile } from '../mrc/doc-sources.js';
+import { DocStore } from '../mrc/doc-store.js';
+import type { Board } from './community.js';
+import { HttpError, parseInput } from './errors.js';
+import { ingestCqaRequest, ingestDocsRequest } from './schemas.js';
+
+/** Ingested over the API: the source (docs) and key prefix (both) of what came this way. */
+const API_SOURCE = 'api';
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function requireToken(token: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (token === undefined) {
+      throw new HttpError(404, 'not_found', 'the admin endpoints are disabled: no admin token is configured');
+    }
+    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    if (!m?.[1] || !sameToken(m[1], token)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'a valid admin token is needed (Authorization: Bearer …)',
+        'authorization',
+      );
+    }
+    next();
+  };
+}
+
+export interface AdminDeps {
+  token: string | undefined;
+  db: Db;
+  board: Board;
+  /** Whether questions are answered from documents now (the MRC route was opened with data). */
+  answersFromDocs: () => boolean;
+}
+
+export function registerAdmin(app: Express, deps: AdminDeps): void {
+  app.use('/api/ingest', requireToken(deps.token), express.json({ limit: '16mb' }));
+
+  app.post('/api/ingest/docs', (req, res) => {
+    const { documents } = parseInput(ingestDocsRequest, req.body, 'body');
+    const seen = new Set<string>();
+    // One source per document: re-sending an id replaces that document and leaves the others.
+    const sources: SourceFile[] = documents.map((d, i) => {
+      const id = String(d.id);
+      if (seen.has(id))
+        throw new QaError('bad_input', `duplicate id "${id}"`, { where: `documents[${i}].id` });
+      seen.add(id);
+      const key = `${API_SOURCE}:${id}`;
+      return { source: key, format: 'jsonl', documents: [{ key, title: d.title, text: d.text.trim() }] };
+    });
+    const report = new DocStore(deps.db).ingest(sources);
+    const warnings = deps.answersFromDocs()
+      ? []
+      : ['the server opened with no documents, so it answers from them after a restart'];
+    res.json({ ...report, warnings });
+  });
+
+  app.post('/api/ingest/cqa', async (req, res) => {
+    const { threads } = parseInput(ingestCqaRequest, req.body, 'body');
+    const seen = new Set<string>();
+    const records: ThreadRecord[] = threads.map((t, i) => {
+      const id = String(t.id);
+      if (seen.has(id)) throw new QaError('bad_input', `duplicate id "${id}"`, { where: `threads[${i}].id` });
+      seen.add(id);
+      if (t.answers.filter((a) => a.accepted).length > 1) {
+        throw new QaError('bad_input', 'more than one accepted answer', { where: `threads[${i}].answers` });
+      }
+      const key = `${API_SOURCE}:${id}`;
+      return { ...t, key, answers: t.answers.map((a, j) => ({ ...a, key: `${key}/${j}` })) };
+    });
+    const report = deps.board.archive.import(API_SOURCE, records);
+    await deps.board.refresh();
+    const warnings = deps.board.matcher
+      ? []
+      : ['no CQA matcher is installed: questions are not matched to threads'];
+    res.json({ ...report, warnings });
+  });
+}

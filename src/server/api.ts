@@ -1,0 +1,83 @@
+/** The QA endpoints: health, the model registry, and asking. */
+import type { Express } from 'express';
+import type { Pipeline } from '../app/pipeline.js';
+import { QaError } from '../core/errors.js';
+import { DocStore } from '../mrc/doc-store.js';
+import type { Board } from './community.js';
+import { parseInput } from './errors.js';
+import type { Gate } from './gate.js';
+import type { Metrics } from './metrics.js';
+import { askRequest } from './schemas.js';
+
+export interface ApiDeps {
+  pipeline: Pipeline;
+  board: Board;
+  gate: Gate;
+  metrics: Metrics;
+}
+
+/** The reader a request without one gets: the configured one, else the first installed. */
+function defaultReader(pipeline: Pipeline, readers: readonly string[]): string | undefined {
+  return pipeline.config.reader ?? readers[0];
+}
+
+export function registerApi(app: Express, deps: ApiDeps): void {
+  const { pipeline, board, gate, metrics } = deps;
+  const started = Date.now();
+  // Models are installed before start-up; scanning once keeps manifests off the per-question path.
+  const scan = pipeline.models.scan();
+  const names = (task: string) =>
+    scan.models.filter((m) => m.manifest.task === task).map((m) => m.manifest.name);
+  const readers = names('reader');
+  const encoders = names('encoder');
+
+  app.get('/api/health', (_req, res) => {
+    const routes = pipeline.available;
+    const reader = defaultReader(pipeline, readers);
+    res.json({
+      status: routes.length > 0 ? 'ok' : 'degraded',
+      routes,
+      community: board.matcher
+        ? { matcher: true }
+        : {
+            matcher: false,
+            note: 'no CQA matcher is installed: the board works, but questions are not matched to its threads',
+          },
+      counts: { ...new DocStore(pipeline.db).counts(), threads: board.archive.count() },
+      models: { ...(reader ? { reader } : {}), readers, encoders },
+      uptimeS: (Date.now() - started) / 1000,
+    });
+  });
+
+  app.get('/api/models', (_req, res) => {
+    const reader = defaultReader(pipeline, readers);
+    const encoder = pipeline.config.encoder ?? encoders[0];
+    res.json({
+      models: scan.models.map(({ manifest: m }) => ({
+        name: m.name,
+        task: m.task,
+        kind: m.kind,
+        base: m.base,
+        sizeBytes: m.sizeBytes,
+        metrics: m.metrics,
+        ...(m.speed ? { speed: m.speed } : {}),
+        default: m.name === (m.task === 'reader' ? reader : encoder),
+      })),
+      problems: scan.problems.map((p) => p.message),
+    });
+  });
+
+  app.post('/api/ask', async (req, res) => {
+    const ask = parseInput(askRequest, req.body, 'body');
+    res.locals.questionChars = ask.question.length;
+    if (ask.reader !== undefined && !readers.includes(ask.reader)) {
+      throw new QaError('bad_input', `no reader named "${ask.reader}"`, {
+        where: 'reader',
+        hint: readers.length ? `installed: ${readers.join(', ')}` : 'no reader is installed',
+      });
+    }
+    const answer = await gate.run(() => pipeline.ask(ask));
+    metrics.answer(answer);
+    res.json(answer);
+  });
+}

@@ -1,0 +1,188 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. */
+import { z } from 'zod';
+import { idParam, requestSchemas, responseSchemas, threadsQuery } from './schemas.js';
+
+const ref = (id: string) => `#/components/schemas/${id}`;
+
+type Json = Record<string, unknown>;
+
+/** OpenAPI 3.1 speaks JSON Schema 2020-12, but a component carries neither `$schema` nor `$id`. */
+function components(schemas: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]),
+  );
+}
+
+function content(id: string): Json {
+  return { 'application/json': { schema: { $ref: ref(id) } } };
+}
+
+function errors(...statuses: number[]): Json {
+  const words: Record<number, string> = {
+    400: 'Invalid input; `where` names the field',
+    401: 'Missing or wrong admin token',
+    404: 'Not found',
+    413: 'Body larger than allowed',
+    503: 'Not available (no data, or too busy)',
+    504: 'Took too long',
+  };
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: words[s] ?? 'Error', content: content('Error') }]),
+  );
+}
+
+interface Op {
+  summary: string;
+  body?: string;
+  ok: [number, string] | [number, string, string];
+  errors?: number[];
+  params?: Json[];
+  admin?: boolean;
+  tag: string;
+}
+
+function op(o: Op): Json {
+  const [status, id, contentType] = o.ok;
+  return {
+    summary: o.summary,
+    tags: [o.tag],
+    ...(o.params ? { parameters: o.params } : {}),
+    ...(o.body ? { requestBody: { required: true, content: content(o.body) } } : {}),
+    ...(o.admin ? { security: [{ adminToken: [] }] } : {}),
+    responses: {
+      [status]: {
+        description: 'OK',
+        content: contentType ? { [contentType]: { schema: { type: 'string' } } } : content(id),
+      },
+      ...errors(...(o.errors ?? [])),
+      default: { description: 'Unexpected error', content: content('Error') },
+    },
+  };
+}
+
+function param(name: string, where: 'path' | 'query', schema: z.ZodType, required: boolean): Json {
+  const { $schema: _, ...s } = z.toJSONSchema(schema, { io: 'input' }) as Json;
+  return { name, in: where, required, schema: s };
+}
+
+export function openApiDocument(version: string): Json {
+  const idPath = param('id', 'path', idParam.shape.id, true);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'qa',
+      version,
+      description: 'Question answering over knowledge bases, documents and community archives.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    paths: {
+      '/api/ask': {
+        post: op({
+          tag: 'qa',
+          summary: 'Answer a question',
+          body: 'AskRequest',
+          ok: [200, 'Answer'],
+          errors: [400, 413, 503],
+        }),
+      },
+      '/api/health': {
+        get: op({ tag: 'qa', summary: 'Routes with data, counts, models', ok: [200, 'Health'] }),
+      },
+      '/api/models': { get: op({ tag: 'qa', summary: 'Installed models', ok: [200, 'ModelList'] }) },
+      '/api/threads': {
+        get: op({
+          tag: 'community',
+          summary: 'Recent threads, or those most like `query`',
+          params: [
+            param('query', 'query', threadsQuery.shape.query, false),
+            param('limit', 'query', threadsQuery.shape.limit, false),
+          ],
+          ok: [200, 'ThreadList'],
+          errors: [400],
+        }),
+        post: op({
+          tag: 'community',
+          summary: 'Post a question',
+          body: 'NewThread',
+          ok: [201, 'Thread'],
+          errors: [400],
+        }),
+      },
+      '/api/threads/{id}': {
+        get: op({
+          tag: 'community',
+          summary: 'A thread with its answers',
+          params: [idPath],
+          ok: [200, 'ThreadWithAnswers'],
+          errors: [400, 404],
+        }),
+      },
+      '/api/threads/{id}/answers': {
+        post: op({
+          tag: 'community',
+          summary: 'Answer a thread',
+          params: [idPath],
+          body: 'NewAnswer',
+          ok: [201, 'CommunityAnswer'],
+          errors: [400, 404],
+        }),
+      },
+      '/api/answers/{id}/vote': {
+        post: op({
+          tag: 'community',
+          summary: 'Vote an answer up or down',
+          params: [idPath],
+          body: 'Vote',
+          ok: [200, 'CommunityAnswer'],
+          errors: [400, 404],
+        }),
+      },
+      '/api/answers/{id}/accept': {
+        post: op({
+          tag: 'community',
+          summary: "Accept an answer (un-accepts the thread's other answers)",
+          params: [idPath],
+          ok: [200, 'CommunityAnswer'],
+          errors: [400, 404],
+        }),
+      },
+      '/api/ingest/docs': {
+        post: op({
+          tag: 'admin',
+          summary: 'Add or replace documents',
+          body: 'IngestDocs',
+          ok: [200, 'DocsIngestReport'],
+          errors: [400, 401, 404, 413],
+          admin: true,
+        }),
+      },
+      '/api/ingest/cqa': {
+        post: op({
+          tag: 'admin',
+          summary: 'Add or update community threads',
+          body: 'IngestCqa',
+          ok: [200, 'CqaIngestReport'],
+          errors: [400, 401, 404, 413],
+          admin: true,
+        }),
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OK' } } },
+      },
+      '/metrics': {
+        get: op({ tag: 'meta', summary: 'Prometheus metrics', ok: [200, '', 'text/plain'] }),
+      },
+    },
+    components: {
+      schemas: {
+        ...components(
+          z.toJSONSchema(requestSchemas, { uri: ref, io: 'input' }).schemas as Record<string, Json>,
+        ),
+        ...components(
+          z.toJSONSchema(responseSchemas, { uri: ref, io: 'output' }).schemas as Record<string, Json>,
+        ),
+      },
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+    },
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * The API's request and response shapes, once: requests are validated with them, the OpenAPI
+ * document is generated from them, and the tests check responses against them.
+ */
+import { z } from 'zod';
+
+/** Schemas of request bodies (JSON Schema of what a client may send: defaults are optional). */
+export const requestSchemas = z.registry<{ id: string; description?: string }>();
+/** Schemas of response bodies. */
+export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+/** Registered in both registries so either document refers to it by name. */
+export const routeName = z
+  .enum(['kbqa', 'mrc', 'cqa'])
+  .register(requestSchemas, { id: 'RouteName', description: 'An answering route' })
+  .register(responseSchemas, { id: 'RouteName', description: 'An answering route' });
+
+/** Model folder names, as the registry accepts them. */
+export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+export const askRequest = z
+  .strictObject({
+    question: z
+      .string()
+      .min(1)
+      .max(1000)
+      .refine((s) => s.trim() !== '', 'the question is empty'),
+    routes: z
+      .array(routeName)
+      .min(1)
+      .max(3)
+      .refine((r) => new Set(r).size === r.length, 'a route is named twice')
+      .optional(),
+    reader: z.string().max(100).regex(MODEL_NAME, 'not a model name').optional(),
+    topK: z.int().min(1).max(20).optional(),
+    explain: z.boolean().optional(),
+  })
+  .register(requestSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
+
+export const threadRequest = z
+  .strictObject({
+    subject: z.string().trim().min(3).max(300),
+    body: z.string().max(10_000).default(''),
+    tags: z.array(z.string().trim().min(1).max(40)).max(10).default([]),
+  })
+  .register(requestSchemas, { id: 'NewThread', description: 'A question posted to the community board' });
+
+export const answerRequest = z
+  .strictObject({
+    text: z
+      .string()
+      .max(10_000)
+      .refine((s) => s.trim() !== '', 'the answer is empty'),
+  })
+  .register(requestSchemas, { id: 'NewAnswer' });
+
+export const voteRequest = z
+  .strictObject({ delta: z.union([z.literal(1), z.literal(-1)]) })
+  .register(requestSchemas, { id: 'Vote' });
+
+export const threadsQuery = z.strictObject({
+  query: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const idParam = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+/** Documents as `qa ingest docs` reads them from JSON Lines; an id that comes again replaces its document. */
+export const ingestDocsRequest = z
+  .strictObject({
+    documents: z
+      .array(
+        z.strictObject({
+          id: z.union([z.string().min(1).max(200), z.int()]),
+          title: z.string().max(500).optional(),
+          text: z.string().min(1),
+        }),
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .register(requestSchemas, { id: 'IngestDocs' });
+
+/** Threads as `qa ingest cqa` reads them from JSON Lines. */
+export const ingestCqaRequest = z
+  .strictObject({
+    threads: z
+      .array(
+        z.strictObject({
+          id: z.union([z.string().min(1).max(200), z.int()]),
+          subject: z.string().min(1).max(300),
+          body: z.string().max(10_000).default(''),
+          tags: z.array(z.string().min(1).max(40)).max(10).default([]),
+          answers: z
+            .array(
+              z.strictObject({
+                text: z.string().min(1).max(10_000),
+                votes: z.int().default(0),
+                accepted: z.boolean().default(false),
+              }),
+            )
+            .max(1000)
+            .default([]),
+        }),
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .register(requestSchemas, { id: 'IngestCqa' });
+
+const linkedEntity = z.object({
+  mention: z.string(),
+  start: z.int(),
+  end: z.int(),
+  iri: z.string(),
+  label: z.string(),
+  score: z.number(),
+});
+
+const sparqlEvidence = z.object({
+  kind: z.literal('sparql'),
+  query: z.string(),
+  entities: z.array(linkedEntity),
+  rows: z.int(),
+});
+
+const passageEvidence = z.object({
+  kind: z.literal('passage'),
+  docId: z.string(),
+  title: z.string().optional(),
+  passage: z.string(),
+  start: z.int().describe('Character offset of the answer in `passage`'),
+  end: z.int(),
+  reader: z.string(),
+});
+
+const threadEvidence = z.object({
+  kind: z.literal('thread'),
+  threadId: z.string(),
+  question: z.string(),
+  similarity: z.number(),
+});
+
+export const evidence = z
+  .discriminatedUnion('kind', [sparqlEvidence, passageEvidence, threadEvidence])
+  .register(responseSchemas, { id: 'Evidence' });
+
+export const candidate = z
+  .object({
+    text: z.string(),
+    value: z.string().optional(),
+    score: z.number().min(0).max(1).describe('Calibrated probability of being correct'),
+    route: routeName,
+    evidence,
+    support: z.array(evidence).optional(),
+  })
+  .register(responseSchemas, { id: 'Candidate' });
+
+export const parsedQuestion = z
+  .object({
+    text: z.string(),
+    normalized: z.string(),
+    type: z.enum(['factoid', 'list', 'count', 'yesno', 'definition', 'howto', 'opinion']),
+    answerType: z.enum(['person', 'place', 'date', 'number', 'entity', 'description']),
+    mentions: z.array(z.object({ text: z.string(), start: z.int(), end: z.int() })),
+    routeWeights: z.object({ kbqa: z.number(), mrc: z.number(), cqa: z.number() }),
+  })
+  .register(responseSchemas, { id: 'ParsedQuestion' });
+
+export const routeTiming = z
+  .object({ route: routeName, ms: z.number(), candidates: z.int(), error: z.string().optional() })
+  .register(responseSchemas, { id: 'RouteTiming' });
+
+export const answer = z
+  .object({
+    question: z.string(),
+    answers: z.array(candidate),
+    abstained: z.boolean(),
+    reason: z.string().optional(),
+    parsed: parsedQuestion,
+    timings: z.array(routeTiming),
+    warnings: z.array(z.string()),
+    ms: z.number(),
+  })
+  .register(responseSchemas, { id: 'Answer', description: 'Ranked answers, or an abstention with a reason' });
+
+export const apiError = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      where: z.string().optional().describe('The request field or place at fault'),
+    }),
+  })
+  .register(responseSchemas, { id: 'Error' });
+
+export const health = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    routes: z.array(routeName).describe('Routes with data to answer from'),
+    community: z.object({ matcher: z.boolean(), note: z.string().optional() }),
+    counts: z.object({ documents: z.int(), passages: z.int(), threads: z.int() }),
+    models: z.object({
+      reader: z.string().optional(),
+      readers: z.array(z.string()),
+      encoders: z.array(z.string()),
+    }),
+    uptimeS: z.number(),
+  })
+  .register(responseSchemas, { id: 'Health' });
+
+export const modelInfo = z
+  .object({
+    name: z.string(),
+    task: z.enum(['reader', 'encoder']),
+    kind: z.enum(['full', 'distilled', 'quantized', 'pruned']),
+    base: z.string(),
+    sizeBytes: z.int(),
+    metrics: z.record(z.string(), z.unknown()),
+    speed: z.record(z.string(), z.number()).optional(),
+    default: z.boolean(),
+  })
+  .register(responseSchemas, { id: 'Model' });
+
+export const modelList = z
+  .object({ models: z.array(modelInfo), problems: z.array(z.string()) })
+  .register(responseSchemas, { id: 'ModelList' });
+
+export const communityAnswer = z
+  .object({
+    id: z.int(),
+    threadId: z.int(),
+    text: z.string(),
+    votes: z.int(),
+    accepted: z.boolean(),
+    created: z.string().nullable(),
+    author: z.string().nullable(),
+  })
+  .register(responseSchemas, { id: 'CommunityAnswer' });
+
+const threadFields = {
+  id: z.int(),
+  key: z.string(),
+  source: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  tags: z.array(z.string()),
+  created: z.string().nullable(),
+  author: z.string().nullable(),
+};
+
+export const thread = z.object(threadFields).register(responseSchemas, { id: 'Thread' });
+
+export const threadWithAnswers = z
+  .object({ ...threadFields, answers: z.array(communityAnswer) })
+  .register(responseSchemas, { id: 'ThreadWithAnswers' });
+
+export const threadList = z
+  .object({
+    threads: z.array(
+      z.object({
+        ...threadFields,
+        answerCount: z.int(),
+        best: communityAnswer.optional(),
+        similarity: z.number().optional().describe('Matcher probability; set when searching'),
+      }),
+    ),
+  })
+  .register(responseSchemas, { id: 'ThreadList' });
+
+const counts = { added: z.int(), updated: z.int(), unchanged: z.int(), warnings: z.array(z.string()) };
+
+export const docsIngestReport = z
+  .object({ ...counts, removed: z.int(), duplicates: z.int(), passages: z.int(), sources: z.int() })
+  .register(responseSchemas, { id: 'DocsIngestReport' });
+
+export const cqaIngestReport = z
+  .object({ ...counts, answers: z.int() })
+  .register(responseSchemas, { id: 'CqaIngestReport' });

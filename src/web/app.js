@@ -1,0 +1,362 @@
+/**
+ * The web UI: ask, see ranked answers with their evidence, use the community board. Every piece
+ * of data reaches the page as text (textContent, Text nodes): nothing from the server is parsed
+ * as HTML, so a question or answer holding markup shows that markup as characters.
+ */
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes/properties and children; strings become Text nodes. */
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else if (k in node) node[k] = v;
+    else node.setAttribute(k, String(v));
+  }
+  node.append(
+    ...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== undefined && c !== null && c !== false),
+  );
+  return node;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const e = data.error ?? {};
+    throw new Error(`${e.message ?? `request failed (${res.status})`}${e.where ? ` — ${e.where}` : ''}`);
+  }
+  return data;
+}
+
+function showError(node, err) {
+  node.textContent = err ? String(err.message ?? err) : '';
+  node.hidden = !err;
+}
+
+const pct = (p) => `${Math.round(100 * p)}%`;
+const ROUTE_NAMES = { kbqa: 'knowledge base', mrc: 'documents', cqa: 'community' };
+
+/* ---- asking ---- */
+
+function passageEvidence(e) {
+  const start = Math.max(0, Math.min(e.start, e.passage.length));
+  const end = Math.max(start, Math.min(e.end, e.passage.length));
+  return el(
+    'div',
+    { class: 'evidence' },
+    el('p', { class: 'muted' }, 'From ', el('strong', {}, e.title ?? e.docId), ` · read by ${e.reader}`),
+    el(
+      'blockquote',
+      {},
+      e.passage.slice(0, start),
+      el('mark', {}, e.passage.slice(start, end)),
+      e.passage.slice(end),
+    ),
+  );
+}
+
+function sparqlEvidence(e) {
+  return el(
+    'div',
+    { class: 'evidence' },
+    el('p', { class: 'muted' }, `Knowledge base query · ${e.rows} row${e.rows === 1 ? '' : 's'}`),
+    e.entities.length
+      ? el(
+          'p',
+          {},
+          'Entities: ',
+          e.entities.map((x, i) => [i ? ', ' : '', el('strong', {}, x.label), ` (${x.iri})`]),
+        )
+      : null,
+    el('details', {}, el('summary', {}, 'SPARQL query'), el('pre', {}, el('code', {}, e.query))),
+  );
+}
+
+function threadEvidence(e) {
+  return el(
+    'div',
+    { class: 'evidence' },
+    el('p', { class: 'muted' }, `Community question · similarity ${pct(e.similarity)}`),
+    el('p', {}, el('a', { href: `#thread/${encodeURIComponent(e.threadId)}` }, e.question)),
+  );
+}
+
+function evidence(e) {
+  if (e.kind === 'passage') return passageEvidence(e);
+  if (e.kind === 'sparql') return sparqlEvidence(e);
+  return threadEvidence(e);
+}
+
+function candidate(c, i) {
+  const support = c.support ?? [];
+  return el(
+    'li',
+    { class: 'card answer' },
+    el(
+      'div',
+      { class: 'answer-head' },
+      el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
+      el('span', { class: 'answer-text' }, c.text),
+      el(
+        'span',
+        { class: 'confidence' },
+        el('meter', { min: 0, max: 1, value: c.score, 'aria-label': `confidence of answer ${i + 1}` }),
+        el('span', {}, pct(c.score)),
+      ),
+    ),
+    evidence(c.evidence),
+    support.length
+      ? el(
+          'details',
+          {},
+          el('summary', {}, `${support.length} more piece${support.length === 1 ? '' : 's'} of evidence`),
+          support.map(evidence),
+        )
+      : null,
+  );
+}
+
+function timings(a) {
+  return [
+    el('h3', {}, 'Routes'),
+    el(
+      'ul',
+      { class: 'timings' },
+      a.timings.map((t) =>
+        el(
+          'li',
+          {},
+          el('span', { class: `badge ${t.route}` }, t.route),
+          ` ${Math.round(t.ms)} ms · ${t.candidates} candidate${t.candidates === 1 ? '' : 's'}`,
+          t.error ? el('span', { class: 'error' }, ` · failed: ${t.error}`) : null,
+        ),
+      ),
+      el('li', { class: 'muted' }, `total ${Math.round(a.ms)} ms`),
+    ),
+    a.warnings.length
+      ? [
+          el('h3', {}, 'Warnings'),
+          el(
+            'ul',
+            { class: 'warnings' },
+            a.warnings.map((w) => el('li', {}, w)),
+          ),
+        ]
+      : null,
+  ];
+}
+
+function renderAnswer(a) {
+  const body = a.abstained
+    ? el(
+        'div',
+        { class: 'card no-answer', id: 'no-answer' },
+        el('h3', {}, 'No answer'),
+        el('p', {}, a.reason ?? 'nothing likely enough to be right was found'),
+      )
+    : el('ol', { class: 'answers', 'aria-label': 'Answers, best first' }, a.answers.map(candidate));
+  $('result').replaceChildren(body, ...timings(a).flat().filter(Boolean));
+}
+
+async function ask(event) {
+  event.preventDefault();
+  const form = $('ask-form');
+  const question = $('question').value.trim();
+  const routes = [...form.querySelectorAll('input[name=route]:checked')].map((x) => x.value);
+  showError($('ask-error'));
+  if (!question) return showError($('ask-error'), 'Type a question first.');
+  if (!routes.length) return showError($('ask-error'), 'Choose at least one route.');
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  $('result').replaceChildren(el('p', { class: 'muted' }, 'Thinking…'));
+  try {
+    const reader = $('reader').value;
+    renderAnswer(await api('POST', '/api/ask', { question, routes, ...(reader ? { reader } : {}) }));
+  } catch (e) {
+    $('result').replaceChildren();
+    showError($('ask-error'), e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function loadInfo() {
+  try {
+    const h = await api('GET', '/api/health');
+    const c = h.counts;
+    $('health').textContent =
+      `answers from ${h.routes.length ? h.routes.join(', ') : 'nothing yet'} · ${c.documents} documents · ` +
+      `${c.threads} community questions`;
+    const { models } = await api('GET', '/api/models');
+    const readers = models.filter((m) => m.task === 'reader');
+    $('reader').replaceChildren(
+      ...readers.map((m) =>
+        el(
+          'option',
+          { value: m.name, selected: m.default },
+          `${m.name} (${m.kind}${m.default ? ', default' : ''})`,
+        ),
+      ),
+    );
+  } catch (e) {
+    $('health').textContent = `server not reachable: ${e.message}`;
+  }
+}
+
+/* ---- community board ---- */
+
+function threadItem(t) {
+  const meta = [`${t.answerCount} answer${t.answerCount === 1 ? '' : 's'}`];
+  if (t.similarity !== undefined) meta.push(`similarity ${pct(t.similarity)}`);
+  if (t.tags.length) meta.push(t.tags.join(', '));
+  return el(
+    'li',
+    {},
+    el('a', { class: 'thread-link', href: `#thread/${t.id}` }, t.subject),
+    el('div', { class: 'muted' }, meta.join(' · ')),
+  );
+}
+
+async function loadThreads(query) {
+  showError($('board-error'));
+  try {
+    const params = new URLSearchParams({ limit: '20', ...(query ? { query } : {}) });
+    const { threads } = await api('GET', `/api/threads?${params}`);
+    $('threads').replaceChildren(
+      ...(threads.length ? threads.map(threadItem) : [el('li', { class: 'muted' }, 'No questions found.')]),
+    );
+  } catch (e) {
+    showError($('board-error'), e);
+  }
+}
+
+let openId;
+
+function answerItem(a) {
+  const act = (path, body) => async () => {
+    try {
+      await api('POST', `/api/answers/${a.id}/${path}`, body);
+      await openThread(openId, false);
+    } catch (e) {
+      showError($('board-error'), e);
+    }
+  };
+  return el(
+    'li',
+    { class: 'community-answer' },
+    el('p', { class: 'prewrap' }, a.text),
+    el(
+      'div',
+      { class: 'votes' },
+      a.accepted ? el('span', { class: 'badge accepted' }, 'accepted') : null,
+      el('span', { class: 'muted' }, `${a.votes} vote${Math.abs(a.votes) === 1 ? '' : 's'}`),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'aria-label': 'Vote up',
+          on: { click: act('vote', { delta: 1 }) },
+        },
+        '▲',
+      ),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'aria-label': 'Vote down',
+          on: { click: act('vote', { delta: -1 }) },
+        },
+        '▼',
+      ),
+      a.accepted
+        ? null
+        : el('button', { type: 'button', class: 'secondary', on: { click: act('accept') } }, 'Accept'),
+    ),
+  );
+}
+
+async function openThread(id, focus = true) {
+  showError($('board-error'));
+  try {
+    const t = await api('GET', `/api/threads/${encodeURIComponent(id)}`);
+    openId = t.id;
+    $('thread-subject').textContent = t.subject;
+    $('thread-meta').textContent = [t.tags.join(', '), t.created ? new Date(t.created).toLocaleString() : '']
+      .filter(Boolean)
+      .join(' · ');
+    $('thread-body').textContent = t.body;
+    $('thread-answers').replaceChildren(
+      ...(t.answers.length ? t.answers.map(answerItem) : [el('li', { class: 'muted' }, 'No answers yet.')]),
+    );
+    $('thread').hidden = false;
+    if (focus) $('thread').focus();
+  } catch (e) {
+    showError($('board-error'), e);
+  }
+}
+
+async function postQuestion(event) {
+  event.preventDefault();
+  showError($('board-error'));
+  const tags = $('post-tags')
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    const t = await api('POST', '/api/threads', {
+      subject: $('post-subject').value,
+      body: $('post-body').value,
+      tags,
+    });
+    $('post-form').reset();
+    await loadThreads();
+    location.hash = `#thread/${t.id}`;
+  } catch (e) {
+    showError($('board-error'), e);
+  }
+}
+
+async function postAnswer(event) {
+  event.preventDefault();
+  showError($('board-error'));
+  try {
+    await api('POST', `/api/threads/${openId}/answers`, { text: $('answer-text').value });
+    $('answer-form').reset();
+    await openThread(openId, false);
+    await loadThreads($('search').value.trim());
+  } catch (e) {
+    showError($('board-error'), e);
+  }
+}
+
+function route() {
+  const m = /^#thread\/(\d+)$/.exec(location.hash);
+  if (m) openThread(m[1]);
+}
+
+$('ask-form').addEventListener('submit', ask);
+$('search-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  loadThreads($('search').value.trim());
+});
+$('recent').addEventListener('click', () => {
+  $('search').value = '';
+  loadThreads();
+});
+$('post-form').addEventListener('submit', postQuestion);
+$('answer-form').addEventListener('submit', postAnswer);
+window.addEventListener('hashchange', route);
+
+loadInfo();
+loadThreads();
+route();

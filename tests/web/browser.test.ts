@@ -1,0 +1,139 @@
+/**
+ * The web UI in a real (headless) Chromium against a real server: asking, evidence, the board,
+ * markup in posts staying text, and a narrow screen. Skipped only outside CI when Chromium is absent.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../server/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshot.png');
+const INJECTED = '<img src=x onerror=alert(1)>';
+
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
+  let s: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    s = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(s.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  async function ask(question: string): Promise<void> {
+    await page.fill('#question', question);
+    await page.press('#question', 'Enter');
+    await page.waitForSelector('#result h3');
+  }
+
+  it('fills the reader selector from the registry', async () => {
+    await expect
+      .poll(() => page.locator('#reader option').allTextContents())
+      .toEqual(['minilm-l6-squad-int8 (quantized, default)']);
+    expect(await page.locator('#health').textContent()).toMatch(/answers from mrc, cqa · 5 documents/);
+  });
+
+  it('answers on Enter with ranked answers, the highlighted span, and route timings', async () => {
+    await ask('How high is Mount Kenya?');
+    const first = page.locator('.answer').first();
+    expect(await first.locator('.badge').textContent()).toBe('mrc');
+    expect(await first.locator('.answer-text').textContent()).toContain('5,199');
+    expect(await first.locator('.confidence').textContent()).toMatch(/^\d{1,3}%$/);
+    expect(await first.locator('blockquote mark').textContent()).toBe(
+      await first.locator('.answer-text').textContent(),
+    );
+    expect(await first.locator('blockquote').textContent()).toBe(
+      'Mount Kenya is the highest mountain in Kenya, at 5,199 metres.',
+    );
+    expect(await first.locator('.evidence strong').first().textContent()).toBe('Mount Kenya');
+    expect(await page.locator('.timings').textContent()).toMatch(/mrc \d+ ms · \d+ candidates/);
+    expect(await page.locator('.warnings').textContent()).toContain('kbqa: no data');
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('says clearly when there is no answer, and why', async () => {
+    await ask('zxqv florp blarg wibble?');
+    expect(await page.locator('#no-answer h3').textContent()).toBe('No answer');
+    expect(await page.locator('#no-answer p').textContent()).toMatch(/likely|no candidate/);
+    expect(await page.locator('.answer').count()).toBe(0);
+  });
+
+  it('posts, answers, votes and accepts on the board, showing markup as text', async () => {
+    const subject = `${INJECTED} How do I descale a kettle?`;
+    await page.click('#post summary');
+    await page.fill('#post-subject', subject);
+    await page.fill('#post-body', '<b>bold?</b><script>alert(2)</script>');
+    await page.fill('#post-tags', 'kitchen, <i>x</i>');
+    await page.click('#post-form button[type=submit]');
+    await expect.poll(() => page.locator('#thread-subject').textContent()).toBe(subject);
+    expect(await page.locator('#thread-body').textContent()).toBe('<b>bold?</b><script>alert(2)</script>');
+    expect(await page.locator('#thread-meta').textContent()).toContain('kitchen, <i>x</i>');
+
+    await page.fill('#answer-text', `${INJECTED}Boil a mix of water and vinegar, then rinse.`);
+    await page.click('#answer-form button[type=submit]');
+    const answer = page.locator('.community-answer').first();
+    await expect
+      .poll(() => answer.locator('p').textContent())
+      .toBe(`${INJECTED}Boil a mix of water and vinegar, then rinse.`);
+    await answer.getByRole('button', { name: 'Vote up' }).click();
+    await expect.poll(() => answer.locator('.votes').textContent()).toContain('1 vote');
+    await answer.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => answer.locator('.badge.accepted').count()).toBe(1);
+
+    await page.fill('#search', 'descale kettle');
+    await page.press('#search', 'Enter');
+    await expect.poll(() => page.locator('#threads .thread-link').first().textContent()).toBe(subject);
+
+    expect(await page.locator('img, script:not([src]), b, i').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('links a community answer to its thread on the board', async () => {
+    await ask('How do I descale a kettle?');
+    const link = page.locator('.answer .evidence a').first();
+    expect(await link.textContent()).toContain(INJECTED);
+    await link.click();
+    await expect.poll(() => page.locator('#thread-subject').textContent()).toContain('descale a kettle');
+    expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('fits a 375 px wide screen without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await ask('What is the ideal water temperature for coffee?');
+    await page.click('#threads .thread-link');
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1] as number);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('follows the dark colour scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+      'rgb(20, 20, 24)',
+    );
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+});
