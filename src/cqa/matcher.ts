@@ -32,7 +32,9 @@ const CANDIDATES = 50;
 /** How a question is shown to the encoder and to BM25. */
 export function questionText(subject: string, body: string): string {
   const b = body.trim();
-  return b && b !== subject.trim() ? `${subject.trim()}. ${b}` : subject.trim();
+  const s = subject.trim();
+  if (!b || b === s) return s;
+  return /[.?!:;]$/.test(s) ? `${s} ${b}` : `${s}. ${b}`;
 }
 
 export function matchFeatures(cosine: number, bm25: number, bestBm25: number): number[] {

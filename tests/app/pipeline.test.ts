@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pipeline } from '../../src/app/pipeline.js';
+import { openWorkspaceDb } from '../../src/app/workspace.js';
+import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
+import { Archive } from '../../src/cqa/archive.js';
+import { readArchive } from '../../src/cqa/import.js';
+import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
+import { DocStore } from '../../src/mrc/doc-store.js';
+import { ModelRegistry } from '../../src/mrc/models.js';
+import { QuestionParser } from '../../src/parse/router.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+const workspace = mkdtempSync(join(tmpdir(), 'qa-pipeline-'));
+const config = loadConfig({ flags: { workspace, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
+const parser = QuestionParser.load(join(config.modelsDir, 'router', 'router.json'));
+const parse = (t: string) => parser.parse(t);
+let pipeline: Pipeline;
+
+beforeAll(async () => {
+  const db = openWorkspaceDb(config);
+  new DocStore(db).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
+  new Archive(db).import('fixture', await readArchive(join(FIXTURES, 'cqa', 'threads.jsonl')));
+  db.close();
+  pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), { parse });
+});
+
+afterAll(async () => {
+  await pipeline.close();
+});
+
+describe('Pipeline', () => {
+  it('opens the routes that have data and answers from documents and from the archive', async () => {
+    expect(pipeline.available).toEqual(['mrc', 'cqa']);
+    const doc = await pipeline.ask({ question: 'How high is Mount Kenya?' });
+    expect(doc).toMatchObject({
+      abstained: false,
+      warnings: ['kbqa: no data for this route in the workspace'],
+    });
+    expect(doc.answers[0]).toMatchObject({
+      route: 'mrc',
+      evidence: { kind: 'passage', title: 'Mount Kenya' },
+    });
+    expect(doc.timings.map((t) => t.route)).toEqual(['mrc', 'cqa']);
+    const forum = await pipeline.ask({ question: 'how can I reset my router', routes: ['cqa'] });
+    expect(forum.answers[0]).toMatchObject({ route: 'cqa', text: 'Call your provider.' });
+    expect(forum.timings.map((t) => t.route)).toEqual(['cqa']);
+  });
+
+  it('turns a route past its deadline into a warning, not a failure', async () => {
+    const hurried = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
+      parse,
+      deadlineMs: 1,
+    });
+    try {
+      const a = await hurried.ask({ question: 'How high is Mount Kenya?', routes: ['mrc'] });
+      expect(a.abstained).toBe(true);
+      expect(a.timings[0]).toMatchObject({ route: 'mrc', error: expect.stringMatching(/longer than 1 ms/) });
+      expect(a.warnings).toContainEqual(expect.stringMatching(/^mrc: .*longer than 1 ms/));
+    } finally {
+      await hurried.close();
+    }
+  });
+
+  it('rejects an empty question and an unknown reader as the caller’s mistakes', async () => {
+    await expect(pipeline.ask({ question: '  ' })).rejects.toMatchObject({
+      code: 'bad_input',
+      where: 'question',
+    });
+    await expect(pipeline.ask({ question: 'How high?', reader: 'no-such-reader' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate, RouteName } from '../../src/core/types.js';
+import { calibrated, DEFAULT_CALIBRATION, mergeCandidates, rank } from '../../src/rank/ranker.js';
+
+const passage = (text: string, score: number, docId = 'd'): Candidate => ({
+  text,
+  score,
+  route: 'mrc',
+  evidence: { kind: 'passage', docId, passage: `… ${text} …`, start: 2, end: 2 + text.length, reader: 'r' },
+});
+const thread = (text: string, score: number): Candidate => ({
+  text,
+  score,
+  route: 'cqa',
+  evidence: { kind: 'thread', threadId: '1', question: 'q', similarity: score },
+});
+const uniform = { routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 } };
+
+describe('mergeCandidates', () => {
+  it('merges answers equal after SQuAD normalisation, keeping the best evidence and the rest as support', () => {
+    const merged = mergeCandidates([
+      passage('The Nile', 0.5, 'a'),
+      passage('nile', 0.4, 'b'),
+      thread('Amazon', 0.6),
+    ]);
+    expect(merged.map((c) => c.text)).toEqual(['The Nile', 'Amazon']);
+    expect(merged[0]?.score).toBeCloseTo(1 - 0.5 * 0.6, 6);
+    expect(merged[0]?.support).toEqual([expect.objectContaining({ docId: 'b' })]);
+  });
+});
+
+describe('calibrated', () => {
+  it('is the raw score under uniform routing and default parameters', () => {
+    expect(calibrated(0.7, 'mrc', 1 / 3, DEFAULT_CALIBRATION)).toBeCloseTo(0.7, 6);
+  });
+
+  it('lets the router move a score, but never hide a route that is sure', () => {
+    const doubted = calibrated(0.99, 'kbqa', 0, DEFAULT_CALIBRATION);
+    expect(doubted).toBeLessThan(0.99);
+    expect(doubted).toBeGreaterThan(0.97);
+    expect(calibrated(0.5, 'kbqa', 1, DEFAULT_CALIBRATION)).toBeGreaterThan(0.5);
+  });
+});
+
+describe('rank', () => {
+  const ran: RouteName[] = ['mrc', 'cqa'];
+
+  it('answers when the best candidate clears the threshold, best first, at most topK', () => {
+    const r = rank(
+      [passage('a', 0.2), passage('b', 0.9), thread('c', 0.5)],
+      uniform,
+      DEFAULT_CALIBRATION,
+      2,
+      ran,
+    );
+    expect(r.abstained).toBe(false);
+    expect(r.answers.map((c) => c.text)).toEqual(['b', 'c']);
+  });
+
+  it('abstains with the reason when nothing is likely enough, or nothing was found', () => {
+    const low = rank([passage('a', 0.1)], uniform, DEFAULT_CALIBRATION, 5, ran);
+    expect(low).toMatchObject({ abstained: true, answers: [] });
+    expect(low.reason).toMatch(/"a" \(mrc\), is only 10% likely to be right, below the 30% needed/);
+    const none = rank([], uniform, DEFAULT_CALIBRATION, 5, ran);
+    expect(none.reason).toBe('no candidate answer was found (mrc, cqa searched)');
+  });
+});
