@@ -45,8 +45,8 @@ export const CQA_MIGRATIONS: readonly Migration[] = [
         model TEXT NOT NULL,
         thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
         vec BLOB NOT NULL,
-        PRIMARY KEY (model, thread_id)
-      ) WITHOUT ROWID;
+        UNIQUE (model, thread_id)
+      );
       CREATE INDEX thread_vectors_thread ON thread_vectors(thread_id);
       CREATE VIRTUAL TABLE threads_vocab USING fts5vocab(threads_fts, 'row');
     `,

@@ -48,8 +48,8 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
         model TEXT NOT NULL,
         passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
         vec BLOB NOT NULL,
-        PRIMARY KEY (model, passage_id)
-      ) WITHOUT ROWID;
+        UNIQUE (model, passage_id)
+      );
       CREATE INDEX passage_vectors_passage ON passage_vectors(passage_id);
     `,
   },
