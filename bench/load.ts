@@ -1,13 +1,17 @@
 /**
  * API load: autocannon against POST /api/ask on 127.0.0.1, at each number of connections for a
- * fixed time, over a server this script starts on a temp workspace holding the fixture documents
- * and threads (the same set-up as tests/server). Prints latency percentiles, requests/s and errors.
+ * fixed time. The server runs in a child process (this file with --serve) on a temp workspace
+ * holding the fixture documents and threads, so the load generator does not share its event loop.
+ * Prints latency percentiles (from each response's time), requests/s and errors.
  *
  *   npm run bench:load -- [--duration 20] [--connections 10,50] [--threads 1] [--concurrency 4]
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10,50' },
     threads: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '4' },
+    serve: { type: 'boolean', default: false },
   },
 });
 
@@ -54,37 +59,49 @@ function parse(text: string): ParsedQuestion {
   };
 }
 
-const workspace = mkdtempSync(join(tmpdir(), 'qa-load-'));
-const db = openWorkspaceDb({ workspace });
-new DocStore(db).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
-new Archive(db).import('fixture', await readArchive(join(FIXTURES, 'cqa', 'threads.jsonl')));
-db.close();
+/** The server side: prints its URL as the first line of stdout, stops on SIGTERM. */
+async function serve(): Promise<void> {
+  const workspace = mkdtempSync(join(tmpdir(), 'qa-load-'));
+  const db = openWorkspaceDb({ workspace });
+  new DocStore(db).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
+  new Archive(db).import('fixture', await readArchive(join(FIXTURES, 'cqa', 'threads.jsonl')));
+  db.close();
+  const config = loadConfig({
+    env: {},
+    cwd: workspace,
+    flags: { workspace, threads: Number(values.threads) },
+  });
+  const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
+    parse,
+    deadlineMs: config.server.routeDeadlineMs,
+  });
+  const app = createApp(pipeline, config, pino({ level: 'warn' }), {
+    askConcurrency: Number(values.concurrency),
+    askQueue: 1024,
+  });
+  const server = await listen(app, 0, '127.0.0.1');
+  process.stdout.write(`${serverUrl(server)}\n`);
+  process.once('SIGTERM', () => {
+    shutdown(server, pipeline).finally(() => rmSync(workspace, { recursive: true, force: true }));
+  });
+}
 
-const config = loadConfig({ env: {}, cwd: workspace, flags: { workspace, threads: Number(values.threads) } });
-const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
-  parse,
-  deadlineMs: config.server.routeDeadlineMs,
-});
-const app = createApp(pipeline, config, pino({ level: 'warn' }), {
-  askConcurrency: Number(values.concurrency),
-  askQueue: 1024,
-});
-const server = await listen(app, 0, '127.0.0.1');
-const url = serverUrl(server);
-const requests = QUESTIONS.map((question) => ({
-  method: 'POST' as const,
-  path: '/api/ask',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ question }),
-}));
-// Warm-up: the reader and encoder sessions open on first use.
-for (const r of requests)
-  await fetch(`${url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'];
+  args.push('--threads', values.threads, '--concurrency', values.concurrency);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (url) =>
+      resolve({ child, url }),
+    );
+  });
+}
 
 /** autocannon reports p90 and p97.5, not p95: percentiles come from each response's own time. */
-function run(connections: number): Promise<{ result: autocannon.Result; ms: number[] }> {
+function run(url: string, connections: number, requests: autocannon.Request[]) {
   const ms: number[] = [];
-  return new Promise((resolve, reject) => {
+  return new Promise<{ result: autocannon.Result; ms: number[] }>((resolve, reject) => {
     const instance = autocannon(
       { url, connections, duration: Number(values.duration), timeout: 30, requests },
       (err, result) => (err ? reject(err) : resolve({ result, ms })),
@@ -96,43 +113,59 @@ function run(connections: number): Promise<{ result: autocannon.Result; ms: numb
 const pct = (sorted: number[], p: number): string =>
   (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(0);
 
-const head = [
-  'connections',
-  'seconds',
-  'requests',
-  'req/s',
-  'p50 ms',
-  'p95 ms',
-  'p99 ms',
-  'max ms',
-  'non-2xx',
-  'errors',
-];
-const line = (r: (string | number)[]): string => `| ${r.join(' | ')} |`;
-const rows: (string | number)[][] = [];
-for (const connections of values.connections.split(',').map(Number)) {
-  const { result, ms } = await run(connections);
-  ms.sort((a, b) => a - b);
-  rows.push([
-    connections,
-    values.duration,
-    result.requests.total,
-    (result.requests.total / result.duration).toFixed(1),
-    pct(ms, 50),
-    pct(ms, 95),
-    pct(ms, 99),
-    (ms.at(-1) ?? 0).toFixed(0),
-    result.non2xx,
-    result.errors + result.timeouts,
-  ]);
+async function bench(): Promise<void> {
+  const { child, url } = await startServer();
+  try {
+    const requests = QUESTIONS.map((question) => ({
+      method: 'POST' as const,
+      path: '/api/ask',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question }),
+    }));
+    // Warm-up: the reader and encoder sessions open on first use.
+    for (const r of requests)
+      await fetch(`${url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+    const head = [
+      'connections',
+      'seconds',
+      'requests',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'non-2xx',
+      'errors',
+    ];
+    const line = (r: (string | number)[]): string => `| ${r.join(' | ')} |`;
+    const rows: (string | number)[][] = [];
+    for (const connections of values.connections.split(',').map(Number)) {
+      const { result, ms } = await run(url, connections, requests);
+      ms.sort((a, b) => a - b);
+      rows.push([
+        connections,
+        values.duration,
+        result.requests.total,
+        (result.requests.total / result.duration).toFixed(1),
+        pct(ms, 50),
+        pct(ms, 95),
+        pct(ms, 99),
+        (ms.at(-1) ?? 0).toFixed(0),
+        result.non2xx,
+        result.errors + result.timeouts,
+      ]);
+    }
+    console.log(
+      `API load: POST /api/ask at ${url}, ${QUESTIONS.length} questions in turn, ${values.threads} ONNX ` +
+        `thread(s), ${values.concurrency} questions in the pipeline at once`,
+    );
+    console.log(line(head));
+    console.log(line(head.map(() => '---')));
+    for (const r of rows) console.log(line(r));
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
-await shutdown(server, pipeline);
-rmSync(workspace, { recursive: true, force: true });
 
-console.log(
-  `API load: POST /api/ask at ${url}, ${QUESTIONS.length} questions in turn, ${values.threads} ONNX thread(s), ` +
-    `${values.concurrency} questions in the pipeline at once`,
-);
-console.log(line(head));
-console.log(line(head.map(() => '---')));
-for (const r of rows) console.log(line(r));
+if (values.serve) await serve();
+else await bench();

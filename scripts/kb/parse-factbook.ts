@@ -9,7 +9,8 @@
 // A number as the Factbook writes it: "1,904,569", "25.4", "0.15".
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
 const SCALES: Record<string, number> = { thousand: 3, million: 6, billion: 9, trillion: 12 };
-const SCALE = String.raw`(?:\s+(thousand|million|billion|trillion))?`;
+// After a number: it has ended ("1,904" is not all of "1,904,569"); then an optional scale word.
+const SCALE = String.raw`(?![\d,]|\.\d)(?:\s+(thousand|million|billion|trillion)\b)?`;
 const MONTHS = [
   'january',
   'february',
@@ -58,8 +59,10 @@ function roundDecimal(d: string): string {
 
 /** A head count at the start of the field: "45,925,301 (July 2015 est.)", "25.4 million". */
 export function parseCount(text: string): string | undefined {
-  const m = new RegExp(`^(${NUM})${SCALE}(?![\\d.,]*\\s*(?:%|sq|km|m\\b))`, 'i').exec(firstValue(text));
-  return m?.[1] ? roundDecimal(scaled(m[1], m[2])) : undefined;
+  const value = firstValue(text);
+  const m = new RegExp(`^(${NUM})${SCALE}`, 'i').exec(value);
+  if (!m?.[1] || /^\s*(%|sq\b|km\b|m\b)/i.test(value.slice(m[0].length))) return undefined;
+  return roundDecimal(scaled(m[1], m[2]));
 }
 
 /** An area in km²: "1,904,569 sq km", "1.284 million sq km"; "less than 3 sq km" is not a value. */
@@ -70,7 +73,7 @@ export function parseArea(text: string): string | undefined {
 
 /** US dollars: "$1.2 trillion (2023 est.)", "-$5.01 billion", "$3,100"; "$NA" is not a value. */
 export function parseUsd(text: string): string | undefined {
-  const m = new RegExp(`^(-)?\\s*\\$\\s*(${NUM})${SCALE}(?![\\d.,])`, 'i').exec(firstValue(text));
+  const m = new RegExp(`^(-)?\\s*\\$\\s*(${NUM})${SCALE}`, 'i').exec(firstValue(text));
   if (!m?.[2]) return undefined;
   const v = scaled(m[2], m[3]);
   return m[1] && v !== '0' ? `-${v}` : v;
@@ -87,7 +90,8 @@ export function parseDate(text: string): string | undefined {
   const day = Number(m[1]);
   const year = Number(m[3]);
   if (month === 0 || day < 1 || day > new Date(Date.UTC(2000, month, 0)).getUTCDate()) return undefined;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return undefined;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    return undefined;
   return `${m[3].padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
@@ -140,13 +144,17 @@ function beforeNote(text: string): string {
   return text.split(/\s*[;:,]?\s*\bnote\b\s*[-:]/i)[0]?.trim() ?? '';
 }
 
-/** Parenthesised alternative names: "(Baki, Baky)", "(Lefkosia/Lefkosa)"; remarks ("(on Tahiti)") are not. */
+/**
+ * Parenthesised alternative names: "(Baki, Baky)", "(Lefkosia/Lefkosa)", "(Pico or Pico Alto)";
+ * remarks ("(on Tahiti)", "(administrative capital)", "(Kurdish for "Black Tent")") are not.
+ */
 function parentheticalNames(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\(([^()]*)\)/g)) {
     const inner = m[1]?.trim() ?? '';
-    if (!/^\p{Lu}/u.test(inner) || /\b(capital|seat|center|centre|government)\b/i.test(inner)) continue;
-    for (const name of inner.split(/\s*[,/]\s*/)) {
+    if (!/^\p{Lu}/u.test(inner) || /["“]|\b(capital|seat|center|centre|government|for)\b/i.test(inner))
+      continue;
+    for (const name of inner.split(/\s*[,/]\s*|\s+or\s+/)) {
       const clean = name.replace(/\s+in\s+\p{Lu}\p{Ll}+$/u, '').trim();
       if (clean !== '') out.push(clean);
     }
@@ -167,6 +175,8 @@ export interface NamedPlace {
 export function parseCapitals(text: string): NamedPlace[] {
   const out: NamedPlace[] = [];
   for (const part of splitTopLevel(beforeNote(text), ';')) {
+    // "...; located in Akrotiri": a remark, not another capital.
+    if (!/^\p{Lu}/u.test(part)) continue;
     const name = withoutBrackets(part)
       .replace(/\s+in\s+\p{Lu}\p{Ll}+$/u, '')
       .trim();
@@ -189,6 +199,8 @@ export function parseBorders(text: string): string[] {
   }
   return names;
 }
+
+const SUMMIT_WORDS = /\b(mount|mt|mont|monte|pik|pic|pico|peak|hill|gora|jabal|jebel|cerro|nevado|volcan)\b/i;
 
 export interface HighPoint {
   /** Undefined for the Factbook's "unnamed location". */
@@ -215,9 +227,15 @@ export function parseHighestPoint(text: string): HighPoint | undefined {
     // "Queen Mary's Peak on Tristan da Cunha": the point, not where it is; "Johnston Atoll, Sand Island".
     const located = (m[1] ?? '').replace(/\s+(on|in)\s+.*$/, '');
     const last = splitTopLevel(located, ',').pop() ?? '';
-    const name = withoutBrackets(last);
-    const named = name !== '' && !/\bunnamed\b/i.test(name);
-    best = named ? { name, altNames: parentheticalNames(last), metres } : { altNames: [], metres };
+    // "Gjeravica/Deravica": one summit, two names.
+    const [name = '', ...others] = withoutBrackets(last).split(/\s*\/\s*/);
+    if (name === '' || /\bunnamed\b/i.test(name)) {
+      best = { altNames: [], metres };
+      continue;
+    }
+    // "Denali (Mount McKinley)" names the summit again; "Pico de Teide (Tenerife)" says where it is.
+    const altNames = [...others, ...parentheticalNames(last).filter((n) => SUMMIT_WORDS.test(n))];
+    best = { name, altNames, metres };
   }
   return best;
 }
@@ -227,7 +245,10 @@ export function parseHighestPoint(text: string): HighPoint | undefined {
  * languages), "US or USA", "Schweiz (German); Suisse (French)", "Khmer Republic, Democratic
  * Kampuchea" (former names); "none" is no name.
  */
-export function splitCountryNames(text: string, kind: 'form' | 'local' | 'abbreviation' | 'former'): string[] {
+export function splitCountryNames(
+  text: string,
+  kind: 'form' | 'local' | 'abbreviation' | 'former',
+): string[] {
   const parts = splitTopLevel(beforeNote(text), ';').flatMap((p) => {
     if (kind === 'local') return splitTopLevel(p, '/');
     if (kind === 'abbreviation') return p.split(/\s+or\s+/);

@@ -91,6 +91,15 @@ export class Pipeline {
     });
   }
 
+  /**
+   * After documents were added while running: vectors for the new passages, a fresh dense index,
+   * and the MRC route switched on if the workspace had no passages before.
+   */
+  async refreshDocs(): Promise<void> {
+    const retriever = await openRetrieval(this.db, this.config, this.models);
+    if (retriever.store.counts().passages > 0) this.routes.mrc = new MrcRoute(retriever);
+  }
+
   /** Routes that have data to answer from. */
   get available(): RouteName[] {
     return ROUTES.filter((r) => this.routes[r] !== undefined);

@@ -46,14 +46,14 @@ export interface AdminDeps {
   token: string | undefined;
   db: Db;
   board: Board;
-  /** Whether questions are answered from documents now (the MRC route was opened with data). */
-  answersFromDocs: () => boolean;
+  /** Makes newly ingested documents searchable (vectors, dense index, the MRC route). */
+  refreshDocs: () => Promise<void>;
 }
 
 export function registerAdmin(app: Express, deps: AdminDeps): void {
   app.use('/api/ingest', requireToken(deps.token), express.json({ limit: '16mb' }));
 
-  app.post('/api/ingest/docs', (req, res) => {
+  app.post('/api/ingest/docs', async (req, res) => {
     const { documents } = parseInput(ingestDocsRequest, req.body, 'body');
     const seen = new Set<string>();
     // One source per document: re-sending an id replaces that document and leaves the others.
@@ -66,10 +66,8 @@ export function registerAdmin(app: Express, deps: AdminDeps): void {
       return { source: key, format: 'jsonl', documents: [{ key, title: d.title, text: d.text.trim() }] };
     });
     const report = new DocStore(deps.db).ingest(sources);
-    const warnings = deps.answersFromDocs()
-      ? []
-      : ['the server opened with no documents, so it answers from them after a restart'];
-    res.json({ ...report, warnings });
+    await deps.refreshDocs();
+    res.json({ ...report, warnings: [] });
   });
 
   app.post('/api/ingest/cqa', async (req, res) => {

@@ -86,7 +86,7 @@ export function createApp(
     token: config.server.adminToken,
     db: pipeline.db,
     board,
-    answersFromDocs: () => pipeline.available.includes('mrc'),
+    refreshDocs: () => pipeline.refreshDocs(),
   });
   app.use(express.json({ limit: '64kb' }));
   registerApi(app, {

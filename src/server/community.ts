@@ -7,18 +7,10 @@ import type { Express } from 'express';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { type Answer, Archive, bestAnswer, type Thread } from '../cqa/archive.js';
-import type { Matcher } from '../cqa/matcher.js';
-import { type FtsIndex, searchFts } from '../mrc/bm25.js';
+import { type Matcher, THREADS_FTS } from '../cqa/matcher.js';
+import { searchFts } from '../mrc/bm25.js';
 import { parseInput } from './errors.js';
 import { answerRequest, idParam, threadRequest, threadsQuery, voteRequest } from './schemas.js';
-
-/** The matcher's BM25 side (src/cqa/matcher.ts), for searching the board without the matcher. */
-const THREADS_FTS: FtsIndex = {
-  table: 'threads_fts',
-  vocab: 'threads_vocab',
-  rows: 'threads',
-  weights: [2, 1],
-};
 
 export interface ThreadSummary extends Thread {
   answerCount: number;

@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. */
 import { z } from 'zod';
-import { idParam, requestSchemas, responseSchemas, threadsQuery } from './schemas.js';
+import { apiSchemas, idParam, threadsQuery } from './schemas.js';
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
@@ -174,14 +174,10 @@ export function openApiDocument(version: string): Json {
       },
     },
     components: {
-      schemas: {
-        ...components(
-          z.toJSONSchema(requestSchemas, { uri: ref, io: 'input' }).schemas as Record<string, Json>,
-        ),
-        ...components(
-          z.toJSONSchema(responseSchemas, { uri: ref, io: 'output' }).schemas as Record<string, Json>,
-        ),
-      },
+      // As input: what a client may send (defaults optional), and responses left open to new fields.
+      schemas: components(
+        z.toJSONSchema(apiSchemas, { uri: ref, io: 'input' }).schemas as Record<string, Json>,
+      ),
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
     },
   };

@@ -4,16 +4,12 @@
  */
 import { z } from 'zod';
 
-/** Schemas of request bodies (JSON Schema of what a client may send: defaults are optional). */
-export const requestSchemas = z.registry<{ id: string; description?: string }>();
-/** Schemas of response bodies. */
-export const responseSchemas = z.registry<{ id: string; description?: string }>();
+/** Every named schema, as `components.schemas` of the OpenAPI document. */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
-/** Registered in both registries so either document refers to it by name. */
 export const routeName = z
   .enum(['kbqa', 'mrc', 'cqa'])
-  .register(requestSchemas, { id: 'RouteName', description: 'An answering route' })
-  .register(responseSchemas, { id: 'RouteName', description: 'An answering route' });
+  .register(apiSchemas, { id: 'RouteName', description: 'An answering route' });
 
 /** Model folder names, as the registry accepts them. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -35,7 +31,7 @@ export const askRequest = z
     topK: z.int().min(1).max(20).optional(),
     explain: z.boolean().optional(),
   })
-  .register(requestSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
+  .register(apiSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
 
 export const threadRequest = z
   .strictObject({
@@ -43,7 +39,7 @@ export const threadRequest = z
     body: z.string().max(10_000).default(''),
     tags: z.array(z.string().trim().min(1).max(40)).max(10).default([]),
   })
-  .register(requestSchemas, { id: 'NewThread', description: 'A question posted to the community board' });
+  .register(apiSchemas, { id: 'NewThread', description: 'A question posted to the community board' });
 
 export const answerRequest = z
   .strictObject({
@@ -52,11 +48,11 @@ export const answerRequest = z
       .max(10_000)
       .refine((s) => s.trim() !== '', 'the answer is empty'),
   })
-  .register(requestSchemas, { id: 'NewAnswer' });
+  .register(apiSchemas, { id: 'NewAnswer' });
 
 export const voteRequest = z
   .strictObject({ delta: z.union([z.literal(1), z.literal(-1)]) })
-  .register(requestSchemas, { id: 'Vote' });
+  .register(apiSchemas, { id: 'Vote' });
 
 export const threadsQuery = z.strictObject({
   query: z.string().max(1000).optional(),
@@ -73,13 +69,13 @@ export const ingestDocsRequest = z
         z.strictObject({
           id: z.union([z.string().min(1).max(200), z.int()]),
           title: z.string().max(500).optional(),
-          text: z.string().min(1),
+          text: z.string().refine((t) => t.trim() !== '', 'the text is empty'),
         }),
       )
       .min(1)
       .max(10_000),
   })
-  .register(requestSchemas, { id: 'IngestDocs' });
+  .register(apiSchemas, { id: 'IngestDocs' });
 
 /** Threads as `qa ingest cqa` reads them from JSON Lines. */
 export const ingestCqaRequest = z
@@ -106,7 +102,7 @@ export const ingestCqaRequest = z
       .min(1)
       .max(10_000),
   })
-  .register(requestSchemas, { id: 'IngestCqa' });
+  .register(apiSchemas, { id: 'IngestCqa' });
 
 const linkedEntity = z.object({
   mention: z.string(),
@@ -143,7 +139,7 @@ const threadEvidence = z.object({
 
 export const evidence = z
   .discriminatedUnion('kind', [sparqlEvidence, passageEvidence, threadEvidence])
-  .register(responseSchemas, { id: 'Evidence' });
+  .register(apiSchemas, { id: 'Evidence' });
 
 export const candidate = z
   .object({
@@ -154,7 +150,7 @@ export const candidate = z
     evidence,
     support: z.array(evidence).optional(),
   })
-  .register(responseSchemas, { id: 'Candidate' });
+  .register(apiSchemas, { id: 'Candidate' });
 
 export const parsedQuestion = z
   .object({
@@ -165,11 +161,11 @@ export const parsedQuestion = z
     mentions: z.array(z.object({ text: z.string(), start: z.int(), end: z.int() })),
     routeWeights: z.object({ kbqa: z.number(), mrc: z.number(), cqa: z.number() }),
   })
-  .register(responseSchemas, { id: 'ParsedQuestion' });
+  .register(apiSchemas, { id: 'ParsedQuestion' });
 
 export const routeTiming = z
   .object({ route: routeName, ms: z.number(), candidates: z.int(), error: z.string().optional() })
-  .register(responseSchemas, { id: 'RouteTiming' });
+  .register(apiSchemas, { id: 'RouteTiming' });
 
 export const answer = z
   .object({
@@ -182,7 +178,7 @@ export const answer = z
     warnings: z.array(z.string()),
     ms: z.number(),
   })
-  .register(responseSchemas, { id: 'Answer', description: 'Ranked answers, or an abstention with a reason' });
+  .register(apiSchemas, { id: 'Answer', description: 'Ranked answers, or an abstention with a reason' });
 
 export const apiError = z
   .object({
@@ -192,7 +188,7 @@ export const apiError = z
       where: z.string().optional().describe('The request field or place at fault'),
     }),
   })
-  .register(responseSchemas, { id: 'Error' });
+  .register(apiSchemas, { id: 'Error' });
 
 export const health = z
   .object({
@@ -207,7 +203,7 @@ export const health = z
     }),
     uptimeS: z.number(),
   })
-  .register(responseSchemas, { id: 'Health' });
+  .register(apiSchemas, { id: 'Health' });
 
 export const modelInfo = z
   .object({
@@ -220,11 +216,11 @@ export const modelInfo = z
     speed: z.record(z.string(), z.number()).optional(),
     default: z.boolean(),
   })
-  .register(responseSchemas, { id: 'Model' });
+  .register(apiSchemas, { id: 'Model' });
 
 export const modelList = z
   .object({ models: z.array(modelInfo), problems: z.array(z.string()) })
-  .register(responseSchemas, { id: 'ModelList' });
+  .register(apiSchemas, { id: 'ModelList' });
 
 export const communityAnswer = z
   .object({
@@ -236,7 +232,7 @@ export const communityAnswer = z
     created: z.string().nullable(),
     author: z.string().nullable(),
   })
-  .register(responseSchemas, { id: 'CommunityAnswer' });
+  .register(apiSchemas, { id: 'CommunityAnswer' });
 
 const threadFields = {
   id: z.int(),
@@ -249,11 +245,11 @@ const threadFields = {
   author: z.string().nullable(),
 };
 
-export const thread = z.object(threadFields).register(responseSchemas, { id: 'Thread' });
+export const thread = z.object(threadFields).register(apiSchemas, { id: 'Thread' });
 
 export const threadWithAnswers = z
   .object({ ...threadFields, answers: z.array(communityAnswer) })
-  .register(responseSchemas, { id: 'ThreadWithAnswers' });
+  .register(apiSchemas, { id: 'ThreadWithAnswers' });
 
 export const threadList = z
   .object({
@@ -266,14 +262,14 @@ export const threadList = z
       }),
     ),
   })
-  .register(responseSchemas, { id: 'ThreadList' });
+  .register(apiSchemas, { id: 'ThreadList' });
 
 const counts = { added: z.int(), updated: z.int(), unchanged: z.int(), warnings: z.array(z.string()) };
 
 export const docsIngestReport = z
   .object({ ...counts, removed: z.int(), duplicates: z.int(), passages: z.int(), sources: z.int() })
-  .register(responseSchemas, { id: 'DocsIngestReport' });
+  .register(apiSchemas, { id: 'DocsIngestReport' });
 
 export const cqaIngestReport = z
   .object({ ...counts, answers: z.int() })
-  .register(responseSchemas, { id: 'CqaIngestReport' });
+  .register(apiSchemas, { id: 'CqaIngestReport' });

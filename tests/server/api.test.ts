@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
@@ -259,6 +262,32 @@ describe('community board', () => {
     expect(r.status).toBe(status);
     expect(r.body.error.code).toBe(status === 404 ? 'not_found' : 'bad_input');
     if (where) expect(r.body.error.where).toBe(where);
+  });
+});
+
+describe('community board without a CQA matcher', () => {
+  it('still takes and finds questions, and says matching is off', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'qa-no-models-'));
+    const bare = await startServer({}, { modelsDir: models });
+    try {
+      const h = healthSchema.parse(await (await fetch(`${bare.url}/api/health`)).json());
+      expect(h.community).toEqual({ matcher: false, note: expect.stringContaining('not matched') });
+      expect(h.routes).toEqual(['mrc']);
+      const post = await fetch(`${bare.url}/api/threads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'Which glue holds ceramic tiles best?' }),
+      });
+      expect(post.status).toBe(201);
+      const found = threadList.parse(
+        await (await fetch(`${bare.url}/api/threads?query=ceramic%20glue`)).json(),
+      );
+      expect(found.threads.map((t) => t.subject)).toEqual(['Which glue holds ceramic tiles best?']);
+      expect(found.threads[0]?.similarity).toBeUndefined();
+    } finally {
+      await bare.close();
+      rmSync(models, { recursive: true, force: true });
+    }
   });
 });
 

@@ -48,8 +48,12 @@ export async function fixtureWorkspace(): Promise<string> {
   return workspace;
 }
 
-export function testConfig(workspace: string, server: Partial<Config['server']> = {}): Config {
-  const config = loadConfig({ env: {}, cwd: workspace, flags: { workspace, threads: 1 } });
+export function testConfig(
+  workspace: string,
+  server: Partial<Config['server']> = {},
+  modelsDir?: string,
+): Config {
+  const config = loadConfig({ env: {}, cwd: workspace, flags: { workspace, threads: 1, modelsDir } });
   return { ...config, server: { ...config.server, ...server } };
 }
 
@@ -66,11 +70,11 @@ export interface TestServer {
 
 export async function startServer(
   server: Partial<Config['server']> = {},
-  opts: AppOptions & { workspace?: string } = {},
+  opts: AppOptions & { workspace?: string; modelsDir?: string } = {},
 ): Promise<TestServer> {
   const owned = opts.workspace === undefined;
   const workspace = opts.workspace ?? (await fixtureWorkspace());
-  const config = testConfig(workspace, server);
+  const config = testConfig(workspace, server, opts.modelsDir);
   const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
     parse: uniformParse,
     deadlineMs: config.server.routeDeadlineMs,
