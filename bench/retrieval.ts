@@ -155,7 +155,7 @@ for (const size of values.sizes.split(',').map(Number)) {
   for (let c = 0; c < allIds.length; c += 20_000) {
     const ids = allIds.slice(c, c + 20_000);
     const vecs = new Float32Array(ids.length * dim);
-    ids.forEach((_, i) => vecs.set(vectorFor(c + i), i * dim));
+    for (let i = 0; i < ids.length; i++) vecs.set(vectorFor(c + i), i * dim);
     store.vectors.put(model, ids, vecs, dim);
   }
   const vecSecs = (performance.now() - t1) / 1000;

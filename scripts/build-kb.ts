@@ -86,7 +86,7 @@ function loadProfiles(): Profile[] {
       out.push({ code: file.slice(0, -'.json'.length), region: region.name, data });
     }
   }
-  return out.sort((a, b) => a.code.localeCompare(b.code));
+  return out.sort((a, b) => cmp(a.code, b.code));
 }
 
 /** The `text` of the field at `path`, if it has one. */
@@ -253,7 +253,8 @@ class Graph {
   }
 
   subjectsOfType(type: string): number {
-    return this.sorted().filter((t) => t.p === RDF_TYPE && 'iri' in t.o && t.o.iri === type).length;
+    return [...this.triples.values()].filter((t) => t.p === RDF_TYPE && 'iri' in t.o && t.o.iri === type)
+      .length;
   }
 }
 
@@ -298,7 +299,7 @@ interface Place {
   /** False where several profiles share the ISO code (Gaza Strip and West Bank: PS). */
   isoUnique: boolean;
   category: Category;
-  summary?: SummaryEntry;
+  summary: SummaryEntry;
 }
 
 const CLASS_OF: Partial<Record<Category, string>> = {
@@ -437,7 +438,6 @@ async function build(): Promise<Built> {
     else labelled.set(iri, { label, alts: [...alts] });
     primary.add(foldLabel(label));
   };
-  const altOwners = new Map<string, Set<string>>();
 
   // Continents.
   for (const c of Object.keys(continents) as TContinentCode[]) {
@@ -502,8 +502,11 @@ async function build(): Promise<Built> {
     const s = citySlug(c);
     return geo(`city/${(slugUse.get(s) ?? 0) > 1 && c.geo ? `${s}-${c.geo.cityId}` : s}`);
   };
+  const cityIris = new Set<string>();
   for (const c of cityNodes.values()) {
     const iri = cityIri(c);
+    if (cityIris.has(iri)) throw new Error(`two cities would share ${iri}`);
+    cityIris.add(iri);
     g.iri(iri, RDF_TYPE, geo('City'));
     name(iri, c.name, c.alts);
     g.iri(iri, geo('country'), c.place.iri);
@@ -542,7 +545,7 @@ async function build(): Promise<Built> {
       : [REGION_CONTINENT[p.region]];
     for (const c of conts) if (c && continentIri(c) !== iri) g.iri(iri, geo('continent'), continentIri(c));
 
-    if (pl.summary?.sovereign) {
+    if (pl.summary.sovereign) {
       const owner = resolvePlace(pl.summary.sovereign);
       if (owner) g.iri(iri, geo('dependencyOf'), owner.iri);
       else warnings.push(`${p.code}: sovereign "${pl.summary.sovereign}" not found`);
@@ -625,6 +628,7 @@ async function build(): Promise<Built> {
   }
 
   // Alternative names: not another node's label, not one two nodes share, one per folded form.
+  const altOwners = new Map<string, Set<string>>();
   for (const [iri, { label, alts }] of labelled) {
     for (const a of alts) {
       const f = foldLabel(a);

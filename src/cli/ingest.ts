@@ -1,5 +1,6 @@
 /** `qa ingest kb|docs`: load files into the workspace's stores, all or nothing. */
 import type { Command } from 'commander';
+import { loadBundledData } from '../app/init.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { Archive, type ThreadRecord } from '../cqa/archive.js';
@@ -12,6 +13,38 @@ import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '..
 import { DocStore } from '../mrc/doc-store.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description(
+      'load the bundled starter data (kb/, corpora/) into the workspace; `qa serve` does it when empty',
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const db = openWorkspaceDb(ctx.config);
+      try {
+        const report = await loadBundledData(db, ctx.config);
+        const bar = progressBar('vectors');
+        // Vectors now, so the first question does not wait for them.
+        await openRetrieval(db, ctx.config, ctx.models, { onVectors: (d, t) => bar.update(d, t) });
+        const encoder = await openEncoder(ctx.config, ctx.models);
+        if (encoder)
+          await indexThreadVectors(new Archive(db), encoder.name, encoder, (d, t) => bar.update(d, t));
+        bar.stop();
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(report)}\n`
+            : `${report.documents} documents (${report.passages} passages), ${report.threads} threads, ` +
+                `${report.kbTriples} triples loaded in ${report.seconds.toFixed(1)} s\n`,
+        );
+      } finally {
+        await ctx.models.close();
+        db.close();
+      }
+    });
+}
 
 export function registerIngest(program: Command): void {
   const ingest = program.command('ingest').description('load data into the workspace stores');

@@ -9,7 +9,7 @@ import { registerEvalRetrieval } from './eval-retrieval.js';
 import { registerEvalRouting } from './eval-routing.js';
 import { registerEvalSemeval, registerEvalStackFaq } from './eval-semeval.js';
 import { registerEvalSquad } from './eval-squad.js';
-import { registerIngest } from './ingest.js';
+import { registerIngest, registerInit } from './ingest.js';
 import { registerModels } from './models.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -26,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAsk(program);
   registerIngest(program);
+  registerInit(program);
   registerModels(program);
   registerServe(program);
   registerTrain(program);

@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { isEmptyWorkspace, loadBundledData } from '../app/init.js';
 import { openPipeline } from '../app/open.js';
+import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
 import { createApp } from '../server/app.js';
 import { listen, serverUrl, shutdown } from '../server/listen.js';
@@ -17,6 +19,7 @@ interface ServeOptions {
   port?: number;
   host?: string;
   logLevel: string;
+  init: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -26,6 +29,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (default: server.port, 8080)', parseIntOption('--port'))
     .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
+    .option('--no-init', 'do not load the bundled starter data into an empty workspace')
     .action(async (opts: ServeOptions, cmd: Command) => {
       if (!LEVELS.includes(opts.logLevel)) {
         throw new QaError('bad_input', `unknown log level "${opts.logLevel}"`, {
@@ -43,6 +47,17 @@ export function registerServe(program: Command): void {
         host: opts.host ?? config.server.host,
       };
       const logger = pino({ level: opts.logLevel, base: { service: 'qa' } });
+      if (opts.init) {
+        const db = openWorkspaceDb(config);
+        try {
+          if (await isEmptyWorkspace(db, config)) {
+            logger.info({ workspace: config.workspace }, 'empty workspace: loading the bundled starter data');
+            logger.info(await loadBundledData(db, config), 'starter data loaded');
+          }
+        } finally {
+          db.close();
+        }
+      }
       const bar = progressBar('indexing');
       const pipeline = await openPipeline(config, models, (_, d, t) => bar.update(d, t));
       bar.stop();

@@ -229,11 +229,13 @@ export function detectCqaFormat(file: string): CqaFormat {
   return 'jsonl';
 }
 
+/** `source` names the file in thread keys: the path by default, a stable name for bundled files. */
 export async function readArchive(
   file: string,
   format: CqaFormat = detectCqaFormat(file),
+  source = file,
 ): Promise<ThreadRecord[]> {
-  const prefix = `${format}:${file}`;
+  const prefix = `${format}:${source}`;
   switch (format) {
     case 'semeval':
       return semevalThreads(readSemevalQuestions(file));

@@ -114,9 +114,9 @@ function htmlTitle(html: string): string | undefined {
   return t || undefined;
 }
 
-function single(file: string, title: string | undefined, text: string): RawDocument[] {
+function single(file: string, source: string, title: string | undefined, text: string): RawDocument[] {
   const body = text.trim();
-  return body ? [{ key: file, title: title ?? basename(file, extname(file)), text: body }] : [];
+  return body ? [{ key: source, title: title ?? basename(file, extname(file)), text: body }] : [];
 }
 
 const jsonlRecord = z.object({
@@ -125,7 +125,7 @@ const jsonlRecord = z.object({
   text: z.string(),
 });
 
-function readJsonl(file: string): RawDocument[] {
+function readJsonl(file: string, source: string): RawDocument[] {
   const docs: RawDocument[] = [];
   const seen = new Map<string, number>();
   for (const [line, no] of textLines(file, () => {})) {
@@ -146,46 +146,54 @@ function readJsonl(file: string): RawDocument[] {
       });
     }
     seen.set(id, no);
-    if (r.text.trim()) docs.push({ key: `${file}#${id}`, title: r.title, text: r.text.trim() });
+    if (r.text.trim()) docs.push({ key: `${source}#${id}`, title: r.title, text: r.text.trim() });
   }
   return docs;
 }
 
-function readSquadContexts(file: string): RawDocument[] {
+function readSquadContexts(file: string, source: string): RawDocument[] {
   const docs: RawDocument[] = [];
   const seen = new Set<string>();
   for (const q of loadSquad(file).questions) {
     if (seen.has(q.context)) continue;
     seen.add(q.context);
-    docs.push({ key: `${file}#${q.title}/${seen.size}`, title: q.title.replace(/_/g, ' '), text: q.context });
+    docs.push({
+      key: `${source}#${q.title}/${seen.size}`,
+      title: q.title.replace(/_/g, ' '),
+      text: q.context,
+    });
   }
   return docs;
 }
 
-export function readSourceFile(file: string, format?: DocFormat): SourceFile {
+/**
+ * `source` names the file in the store (document keys derive from it); the path by default, a
+ * stable name for bundled files so the keys do not depend on where the installation lives.
+ */
+export function readSourceFile(file: string, format?: DocFormat, source = file): SourceFile {
   const f = formatOf(file, format);
   let documents: RawDocument[];
   switch (f) {
     case 'text':
-      documents = single(file, undefined, readUtf8(file));
+      documents = single(file, source, undefined, readUtf8(file));
       break;
     case 'markdown': {
       const md = readUtf8(file);
       const heading = /^#\s+(.+)$/m.exec(md)?.[1]?.trim();
-      documents = single(file, heading, convert(marked.parse(md, { async: false }), HTML_OPTIONS));
+      documents = single(file, source, heading, convert(marked.parse(md, { async: false }), HTML_OPTIONS));
       break;
     }
     case 'html': {
       const html = readUtf8(file);
-      documents = single(file, htmlTitle(html), convert(html, HTML_OPTIONS));
+      documents = single(file, source, htmlTitle(html), convert(html, HTML_OPTIONS));
       break;
     }
     case 'jsonl':
-      documents = readJsonl(file);
+      documents = readJsonl(file, source);
       break;
     case 'squad':
-      documents = readSquadContexts(file);
+      documents = readSquadContexts(file, source);
       break;
   }
-  return { source: file, format: f, documents };
+  return { source, format: f, documents };
 }

@@ -25,7 +25,9 @@ for (const q of quads) {
 const values = (s: string, p: string): string[] =>
   (bySubject.get(s) ?? []).filter((q) => q.predicate.value === p).map((q) => q.object.value);
 const ofType = (cls: string): string[] =>
-  quads.filter((q) => q.predicate.value === RDF_TYPE && q.object.value === GEO + cls).map((q) => q.subject.value);
+  quads
+    .filter((q) => q.predicate.value === RDF_TYPE && q.object.value === GEO + cls)
+    .map((q) => q.subject.value);
 
 /** Cities some country names as its capital. */
 function capitalCities(): Set<string> {
@@ -41,7 +43,9 @@ function readmeCounts(file: string): Map<string, number> {
 describe('kb/geo.ttl', () => {
   it('is Turtle without blank nodes, under 20 MB', () => {
     expect(quads.length).toBeGreaterThan(10_000);
-    expect(quads.some((q) => q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode')).toBe(false);
+    expect(quads.some((q) => q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode')).toBe(
+      false,
+    );
     expect(statSync(TTL).size).toBeLessThan(20 * 1024 * 1024);
   });
 
@@ -56,7 +60,9 @@ describe('kb/geo.ttl', () => {
     expect(counts.get('languages')).toBe(ofType('Language').length);
     expect(counts.get('currencies')).toBe(ofType('Currency').length);
     expect(counts.get('capitals')).toBe(capitalCities().size);
-    expect(counts.get('borders')).toBe(quads.filter((q) => q.predicate.value === `${GEO}sharesBorderWith`).length / 2);
+    expect(counts.get('borders')).toBe(
+      quads.filter((q) => q.predicate.value === `${GEO}sharesBorderWith`).length / 2,
+    );
     expect(counts.get('countries')).toBe(195);
   });
 
@@ -108,7 +114,10 @@ describe('kb/geo.ttl', () => {
   it('names orderable properties with the words the superlative cues look for', () => {
     const predicates = new Set(quads.map((q) => q.predicate.value.slice(GEO.length)));
     for (const word of [/population/, /area/, /elevation/, /date/i]) {
-      expect([...predicates].some((p) => word.test(p)), String(word)).toBe(true);
+      expect(
+        [...predicates].some((p) => word.test(p)),
+        String(word),
+      ).toBe(true);
     }
   });
 
