@@ -61,12 +61,19 @@ export class Pipeline {
     private readonly routes: Routes,
     private readonly kbStore: RdfStore | undefined,
     private readonly opts: Required<Omit<PipelineOptions, 'onProgress'>>,
+    /** Why a route is off, for the warnings. */
+    private readonly off: Partial<Record<RouteName, string>>,
   ) {}
 
   static async open(config: Config, models: ModelRegistry, opts: PipelineOptions): Promise<Pipeline> {
     const db = openWorkspaceDb(config);
     const progress = opts.onProgress ?? (() => {});
     const routes: Routes = {};
+    const off: Partial<Record<RouteName, string>> = {
+      mrc: 'no documents in the workspace (qa ingest docs)',
+      cqa: 'no CQA matcher installed (qa train matcher)',
+      kbqa: 'no knowledge base with learned relation paths in the workspace (qa ingest kb, qa train kbqa)',
+    };
     const retriever = await openRetrieval(db, config, models, {
       onVectors: (d, t) => progress('passage vectors', d, t),
     });
@@ -84,11 +91,19 @@ export class Pipeline {
       const model = RelationModel.fromJSON(JSON.parse(readFileSync(modelFile, 'utf8')) as RelationModelJson);
       routes.kbqa = new KbqaRoute(kbStore, graph, linker, model);
     }
-    return new Pipeline(config, models, db, routes, kbStore, {
-      parse: opts.parse,
-      calibration: opts.calibration ?? DEFAULT_CALIBRATION,
-      deadlineMs: opts.deadlineMs ?? 10_000,
-    });
+    return new Pipeline(
+      config,
+      models,
+      db,
+      routes,
+      kbStore,
+      {
+        parse: opts.parse,
+        calibration: opts.calibration ?? DEFAULT_CALIBRATION,
+        deadlineMs: opts.deadlineMs ?? 10_000,
+      },
+      off,
+    );
   }
 
   /**
@@ -137,7 +152,7 @@ export class Pipeline {
     const wanted = req.routes ?? ROUTES;
     const warnings: string[] = [];
     for (const r of wanted) {
-      if (!this.routes[r]) warnings.push(`${r}: no data for this route in the workspace`);
+      if (!this.routes[r]) warnings.push(`${r}: ${this.off[r] ?? 'not available'}`);
     }
     const running = wanted.filter((r) => this.routes[r]);
     const timings: RouteTiming[] = [];

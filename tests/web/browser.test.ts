@@ -73,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     );
     expect(await first.locator('.evidence strong').first().textContent()).toBe('Mount Kenya');
     expect(await page.locator('.timings').textContent()).toMatch(/mrc \d+ ms · \d+ candidates/);
-    expect(await page.locator('.warnings').textContent()).toContain('kbqa: no data');
+    expect(await page.locator('.warnings').textContent()).toContain('kbqa: no knowledge base');
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
