@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { ModelRegistry } from '../mrc/models.js';
 import { QuestionParser } from '../parse/router.js';
+import { loadCalibration } from '../rank/calibration-file.js';
 import { Pipeline } from './pipeline.js';
 
 export function routerPath(config: Pick<Config, 'modelsDir'>): string {
@@ -17,6 +18,7 @@ export async function openPipeline(
   const parser = QuestionParser.load(routerPath(config));
   return Pipeline.open(config, models, {
     parse: (text) => parser.parse(text),
+    calibration: loadCalibration(config),
     deadlineMs: config.server.routeDeadlineMs,
     ...(onProgress ? { onProgress } : {}),
   });

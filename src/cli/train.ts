@@ -19,6 +19,7 @@ import { RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
+import { registerTrainCalibration } from './train-calibration.js';
 import { registerTrainRouter } from './train-router.js';
 
 interface Options {
@@ -30,6 +31,7 @@ const figures = (r: SemevalResult) => ({ map: r.map, mrr: r.mrr, p_at_1: r.p_at_
 
 export function registerTrain(program: Command): void {
   const train = program.command('train').description('fit the small learned parts of the pipeline');
+  registerTrainCalibration(train);
   registerTrainRouter(train);
   train
     .command('kbqa')

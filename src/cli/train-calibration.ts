@@ -1,0 +1,173 @@
+/**
+ * `qa train calibration`: fit the ranker's per-route calibration on held-out SQuAD 2.0 and SemEval
+ * questions, choose the abstention threshold for a target precision and write them to models/.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { matcherPath } from '../app/cqa.js';
+import { openEncoder, openRetrieval } from '../app/retrieval.js';
+import { openWorkspaceDb } from '../app/workspace.js';
+import { QaError } from '../core/errors.js';
+import type { RouteName } from '../core/types.js';
+import { modelFor, readMatcherFile } from '../cqa/matcher-model.js';
+import {
+  chooseThreshold,
+  coverageCurve,
+  fitRouteCalibration,
+  type HeldOutQuestion,
+  semevalHeldOut,
+  squadHeldOut,
+} from '../eval/calibration.js';
+import { readSourceFile } from '../mrc/doc-sources.js';
+import { DocStore } from '../mrc/doc-store.js';
+import { MrcRoute } from '../mrc/route.js';
+import { QuestionParser, routerPath } from '../parse/router.js';
+import { type CalibrationFile, calibrationPath, writeCalibrationFile } from '../rank/calibration-file.js';
+import { type Calibration, DEFAULT_CALIBRATION } from '../rank/ranker.js';
+import { contextFrom, parseIntOption, readerName } from './context.js';
+import { DEFAULT_ROUTING_DATA } from './eval-routing.js';
+import { progressBar } from './progress.js';
+
+interface Options {
+  data: string;
+  limit: number;
+  targetPrecision: number;
+  out?: string;
+}
+
+function parseProbability(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || x > 1) {
+    throw new QaError('bad_input', `--target-precision must be between 0 and 1, got "${v}"`);
+  }
+  return x;
+}
+
+const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+
+export function registerTrainCalibration(train: Command): void {
+  train
+    .command('calibration')
+    .description("fit the ranker's per-route calibration and abstention threshold on held-out questions")
+    .option('--data <dir>', 'folder laid out as ../shared/data', DEFAULT_ROUTING_DATA)
+    .option(
+      '--limit <n>',
+      'SQuAD 2.0 dev questions to ask, spread over the file',
+      parseIntOption('--limit'),
+      400,
+    )
+    .option('--target-precision <p>', 'precision the threshold must reach', parseProbability, 0.8)
+    .option('--out <file>', 'where to write it (default: <models>/ranker/calibration.json)')
+    .action(async (opts: Options, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const { config, models } = ctx;
+      const squadFile = join(opts.data, 'squad', 'dev-v2.0.public.json');
+      const semevalDev = join(opts.data, 'cqa', 'semeval2016-dev.jsonl');
+      const semevalTrain = join(opts.data, 'cqa', 'semeval2016-train.jsonl');
+      const parser = QuestionParser.load(routerPath(config));
+      const parse = (text: string) => parser.parse(text);
+      const dir = mkdtempSync(join(tmpdir(), 'qa-train-calibration-'));
+      const db = openWorkspaceDb({ workspace: dir });
+      try {
+        const reader = await models.reader(readerName(ctx), { threads: config.threads });
+        new DocStore(db).ingest([readSourceFile(squadFile, 'squad')]);
+        const vecBar = progressBar('passage vectors');
+        const retriever = await openRetrieval(db, { ...config, workspace: dir }, models, {
+          onVectors: (d, t) => vecBar.update(d, t),
+        });
+        vecBar.stop();
+        const qBar = progressBar('SQuAD questions');
+        const squad = await squadHeldOut({
+          file: squadFile,
+          limit: opts.limit,
+          route: new MrcRoute(retriever),
+          reader,
+          parse,
+          onQuestion: (d, t) => qBar.update(d, t),
+        });
+        qBar.stop();
+
+        const weights = readMatcherFile(matcherPath(config));
+        const encoder = await openEncoder(config, models);
+        const tBar = progressBar('thread vectors');
+        const cqa = await semevalHeldOut({
+          db,
+          evalFile: semevalDev,
+          archiveFiles: [semevalTrain],
+          model: modelFor(weights, encoder?.name),
+          ...(encoder && encoder.name === weights.encoder
+            ? { encoder: { name: encoder.name, encoder } }
+            : {}),
+          parse,
+          onVectors: (d, t) => tBar.update(d, t),
+        });
+        tBar.stop();
+
+        const fitted: Partial<Record<RouteName, HeldOutQuestion[]>> = { mrc: squad.questions, cqa };
+        const routes = { ...DEFAULT_CALIBRATION.routes };
+        const notes: string[] = [];
+        for (const route of ['mrc', 'cqa'] as const) {
+          const cands = (fitted[route] ?? []).flat();
+          const fit = fitRouteCalibration(cands);
+          if (fit) routes[route] = fit;
+          else notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
+        }
+        const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
+        const pooled = [...squad.questions, ...cqa];
+        const curve = coverageCurve(pooled, cal);
+        const choice = chooseThreshold(curve, opts.targetPrecision);
+        const mrcCands = squad.questions.flat().length;
+        const fittedOn = [
+          `mrc: ${squad.questions.length} questions of ${basename(squadFile)} (${squad.unanswerable} unanswerable, ` +
+            `${mrcCands} candidates; reader ${reader.name}, hybrid retrieval over the file's contexts)`,
+          `cqa: ${cqa.length} questions of ${basename(semevalDev)} (${cqa.flat().length} candidates; ` +
+            `matcher ${basename(matcherPath(config))})`,
+          'kbqa: defaults (not fitted: no KB data for this command; MetaQA through the route is too slow)',
+          ...notes,
+        ].join('; ');
+        const out = opts.out ?? calibrationPath(config);
+        const file: CalibrationFile = {
+          routes,
+          threshold: choice.threshold,
+          targetPrecision: opts.targetPrecision,
+          fittedOn,
+          curve,
+        };
+        writeCalibrationFile(out, file);
+
+        const byRoute = { mrc: coverageCurve(squad.questions, cal), cqa: coverageCurve(cqa, cal) };
+        const lines = [
+          ...(['kbqa', 'mrc', 'cqa'] as const).map((r) => {
+            const { a, b, c } = routes[r];
+            return `${r}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`;
+          }),
+          '',
+          'threshold  coverage  precision  mrc cov  mrc prec  cqa cov  cqa prec',
+          ...curve.map((p, i) =>
+            [
+              p.threshold.toFixed(2).padStart(9),
+              fmt(p.coverage).padStart(9),
+              fmt(p.precision).padStart(10),
+              fmt(byRoute.mrc[i]?.coverage ?? null).padStart(8),
+              fmt(byRoute.mrc[i]?.precision ?? null).padStart(9),
+              fmt(byRoute.cqa[i]?.coverage ?? null).padStart(8),
+              fmt(byRoute.cqa[i]?.precision ?? null).padStart(9),
+            ].join(' '),
+          ),
+          '',
+          `threshold ${choice.threshold.toFixed(2)}: ` +
+            (choice.met
+              ? `the smallest with precision ≥ ${opts.targetPrecision}`
+              : `no threshold reaches precision ${opts.targetPrecision}; the most precise one`),
+          `wrote ${out}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await models.close();
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}

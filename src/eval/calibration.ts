@@ -1,0 +1,203 @@
+/**
+ * Fitting the ranker's calibration on held-out labelled candidates, and the coverage–precision
+ * curve the abstention threshold is chosen from.
+ *
+ * A route's candidates for a question are labelled right or wrong (MRC: F1 ≥ 0.5 against a gold
+ * answer, never right for an unanswerable question; CQA: the candidate thread is relevant), and
+ * p = σ(a · logit(raw) + b + c · log(3 · w̃)) is fitted per route by logistic regression. The curve
+ * takes each question's best calibrated candidate: answered when it clears the threshold, right
+ * when that candidate is; a question with no right candidate should be abstained on.
+ */
+import type { Db } from '../core/database.js';
+import { QaError } from '../core/errors.js';
+import type { ParsedQuestion, RouteName, VectorEncoder } from '../core/types.js';
+import { Archive } from '../cqa/archive.js';
+import { readSemevalQuestions, semevalThreads } from '../cqa/import.js';
+import { Matcher, questionText } from '../cqa/matcher.js';
+import type { SpanReader } from '../mrc/reader.js';
+import type { MrcRoute } from '../mrc/route.js';
+import type { CurvePoint } from '../rank/calibration-file.js';
+import { fitLogistic, type LogisticModel } from '../rank/logistic.js';
+import { type Calibration, calibrated, type RouteCalibration } from '../rank/ranker.js';
+import { f1Score } from './squad.js';
+import { loadSquad } from './squad-data.js';
+
+export interface LabelledCandidate {
+  route: RouteName;
+  /** The route's own score. */
+  raw: number;
+  /** The router's (unsmoothed) weight for the route. */
+  weight: number;
+  correct: boolean;
+}
+
+/** One question's candidates, from every route that ran; none means the routes found nothing. */
+export type HeldOutQuestion = readonly LabelledCandidate[];
+
+const only = (part: RouteCalibration): Calibration => ({
+  routes: { kbqa: part, mrc: part, cqa: part },
+  threshold: 0,
+  source: 'feature extraction',
+});
+const RAW_TERM = only({ a: 1, b: 0, c: 0 });
+const ROUTER_TERM = only({ a: 0, b: 0, c: 1 });
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/**
+ * [logit(raw), log(3 · w̃)], read back through `calibrated` with one term switched on at a time, so
+ * the clamping and router smoothing are exactly those the ranker applies a, b and c to.
+ */
+export function calibrationFeatures(c: Pick<LabelledCandidate, 'route' | 'raw' | 'weight'>): number[] {
+  return [
+    logit(calibrated(c.raw, c.route, c.weight, RAW_TERM)),
+    logit(calibrated(c.raw, c.route, c.weight, ROUTER_TERM)),
+  ];
+}
+
+/** a, b, c for one route; undefined when the candidates are not both right and wrong somewhere. */
+export function fitRouteCalibration(cands: readonly LabelledCandidate[]): RouteCalibration | undefined {
+  if (!cands.some((c) => c.correct) || cands.every((c) => c.correct)) return undefined;
+  const model: LogisticModel = fitLogistic(
+    ['logit_raw', 'log_router'],
+    cands.map(calibrationFeatures),
+    cands.map((c) => (c.correct ? 1 : 0)),
+  );
+  return { a: model.weights[0] ?? 0, b: model.bias, c: model.weights[1] ?? 0 };
+}
+
+/** The question's best candidate after calibration, as the ranker would put it first. */
+export function bestCandidate(
+  q: HeldOutQuestion,
+  cal: Calibration,
+): { probability: number; correct: boolean } | undefined {
+  let best: { probability: number; correct: boolean } | undefined;
+  for (const c of q) {
+    const probability = calibrated(c.raw, c.route, c.weight, cal);
+    if (!best || probability > best.probability) best = { probability, correct: c.correct };
+  }
+  return best;
+}
+
+/** Thresholds 0, step, …, 1 (rounded, so 0.15 is 0.15). */
+export function thresholds(step = 0.05): number[] {
+  const n = Math.round(1 / step);
+  return Array.from({ length: n + 1 }, (_, i) => Math.round((i / n) * 1e6) / 1e6);
+}
+
+/** Coverage (share answered) and precision (share of the answered that are right) per threshold. */
+export function coverageCurve(
+  questions: readonly HeldOutQuestion[],
+  cal: Calibration,
+  step = 0.05,
+): CurvePoint[] {
+  const best = questions.map((q) => bestCandidate(q, cal));
+  return thresholds(step).map((threshold) => {
+    // The ranker abstains only when the best score is below the threshold.
+    const answered = best.filter((b) => b !== undefined && b.probability >= threshold);
+    const right = answered.filter((b) => b?.correct).length;
+    return {
+      threshold,
+      coverage: questions.length ? answered.length / questions.length : 0,
+      precision: answered.length ? right / answered.length : null,
+    };
+  });
+}
+
+/**
+ * The smallest threshold whose precision reaches the target; when none does, the one with the
+ * highest precision (`met` false), so the choice is still the most careful one measured.
+ */
+export function chooseThreshold(
+  curve: readonly CurvePoint[],
+  target: number,
+): { threshold: number; met: boolean } {
+  const hit = curve.find((p) => p.precision !== null && p.precision >= target);
+  if (hit) return { threshold: hit.threshold, met: true };
+  let best: CurvePoint | undefined;
+  for (const p of curve) {
+    if (p.precision !== null && (best?.precision ?? -1) < p.precision) best = p;
+  }
+  return { threshold: best?.threshold ?? 1, met: false };
+}
+
+/** `n` items spread evenly over the list (every article, answerable and not), in file order. */
+export function sampleEvenly<T>(items: readonly T[], n: number): T[] {
+  if (n >= items.length) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)] as T);
+}
+
+export const MRC_CORRECT_F1 = 0.5;
+
+/** SQuAD questions asked through the MRC route over the file's contexts (already ingested). */
+export async function squadHeldOut(opts: {
+  file: string;
+  limit: number;
+  route: MrcRoute;
+  reader: SpanReader;
+  parse: (text: string) => ParsedQuestion;
+  onQuestion?: (done: number, total: number) => void;
+}): Promise<{ questions: HeldOutQuestion[]; unanswerable: number }> {
+  const sample = sampleEvenly(loadSquad(opts.file).questions, opts.limit);
+  if (sample.length === 0) throw new QaError('bad_input', 'no questions', { where: opts.file });
+  const questions: HeldOutQuestion[] = [];
+  for (const [i, q] of sample.entries()) {
+    const parsed = opts.parse(q.question);
+    const { candidates } = await opts.route.answer(parsed.normalized, opts.reader);
+    questions.push(
+      candidates.map((c) => ({
+        route: 'mrc',
+        raw: c.score,
+        weight: parsed.routeWeights.mrc,
+        correct: !q.isImpossible && q.answers.some((g) => f1Score(g, c.text) >= MRC_CORRECT_F1),
+      })),
+    );
+    opts.onQuestion?.(i + 1, sample.length);
+  }
+  return { questions, unanswerable: sample.filter((q) => q.isImpossible).length };
+}
+
+const RELEVANT = new Set(['PerfectMatch', 'Relevant']);
+
+/**
+ * SemEval-2016 subtask B: each original question's 10 candidate threads scored by the installed
+ * matcher, over an archive of the training and evaluated questions' threads (as `runSemeval`).
+ */
+export async function semevalHeldOut(opts: {
+  db: Db;
+  evalFile: string;
+  archiveFiles: readonly string[];
+  model: LogisticModel;
+  encoder?: { name: string; encoder: VectorEncoder };
+  parse: (text: string) => ParsedQuestion;
+  onVectors?: (done: number, total: number) => void;
+}): Promise<HeldOutQuestion[]> {
+  const test = readSemevalQuestions(opts.evalFile);
+  if (test.length === 0) throw new QaError('bad_input', 'no questions', { where: opts.evalFile });
+  const archive = new Archive(opts.db);
+  archive.import(
+    'semeval',
+    semevalThreads([...opts.archiveFiles.flatMap((f) => readSemevalQuestions(f)), ...test]),
+  );
+  const matcher = new Matcher(archive, opts.model, opts.encoder);
+  await matcher.refresh(opts.onVectors);
+  const ids = archive.idsForKeys(test.flatMap((q) => q.candidates.map((c) => `semeval:${c.id}`)));
+  const questions: HeldOutQuestion[] = [];
+  for (const q of test) {
+    const parsed = opts.parse(questionText(q.subject, q.body));
+    const threadIds = q.candidates.map((c) => {
+      const id = ids.get(`semeval:${c.id}`);
+      if (id === undefined) throw new QaError('internal', `candidate ${c.id} missing from the archive`);
+      return id;
+    });
+    const scores = await matcher.score(parsed.normalized, threadIds);
+    questions.push(
+      q.candidates.map((c, i) => ({
+        route: 'cqa',
+        raw: scores[i] ?? 0,
+        weight: parsed.routeWeights.cqa,
+        correct: RELEVANT.has(c.relevance),
+      })),
+    );
+  }
+  return questions;
+}

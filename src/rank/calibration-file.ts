@@ -1,0 +1,59 @@
+/**
+ * The fitted ranker calibration, `models/ranker/calibration.json`: per-route Platt parameters, the
+ * abstention threshold chosen for a target precision, and the coverage–precision curve it was
+ * chosen from. Written by `qa train calibration`, read at start-up (defaults when absent).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../core/config.js';
+import { readJsonFile, validate } from '../core/json.js';
+import { type Calibration, DEFAULT_CALIBRATION } from './ranker.js';
+
+const probability = z.number().min(0).max(1);
+const routeCalibration = z.object({ a: z.number(), b: z.number(), c: z.number() }).strict();
+
+export const curvePoint = z
+  .object({
+    threshold: probability,
+    coverage: probability,
+    /** null where no question is answered at this threshold. */
+    precision: probability.nullable(),
+  })
+  .strict();
+
+export const calibrationFileSchema = z
+  .object({
+    routes: z.object({ kbqa: routeCalibration, mrc: routeCalibration, cqa: routeCalibration }).strict(),
+    threshold: probability,
+    targetPrecision: probability,
+    fittedOn: z.string().min(1),
+    curve: z.array(curvePoint),
+  })
+  .strict();
+
+export type CurvePoint = z.infer<typeof curvePoint>;
+export type CalibrationFile = z.infer<typeof calibrationFileSchema>;
+
+export function calibrationPath(config: Pick<Config, 'modelsDir'>): string {
+  return join(config.modelsDir, 'ranker', 'calibration.json');
+}
+
+export function readCalibrationFile(file: string): CalibrationFile {
+  return validate(calibrationFileSchema, readJsonFile(file), file);
+}
+
+export function writeCalibrationFile(file: string, cal: CalibrationFile): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(cal, null, 2)}\n`);
+}
+
+export function toCalibration(cal: CalibrationFile, file: string): Calibration {
+  return { routes: cal.routes, threshold: cal.threshold, source: `${file} (${cal.fittedOn})` };
+}
+
+/** The installed calibration; the defaults when none is installed, an error when the file is malformed. */
+export function loadCalibration(config: Pick<Config, 'modelsDir'>): Calibration {
+  const file = calibrationPath(config);
+  return existsSync(file) ? toCalibration(readCalibrationFile(file), file) : DEFAULT_CALIBRATION;
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  calibrationFeatures,
+  chooseThreshold,
+  coverageCurve,
+  fitRouteCalibration,
+  type HeldOutQuestion,
+  type LabelledCandidate,
+  sampleEvenly,
+  thresholds,
+} from '../../src/eval/calibration.js';
+import {
+  type CalibrationFile,
+  calibrationPath,
+  loadCalibration,
+  readCalibrationFile,
+  writeCalibrationFile,
+} from '../../src/rank/calibration-file.js';
+import { calibrated, DEFAULT_CALIBRATION } from '../../src/rank/ranker.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'qa-calibration-test-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const sample: CalibrationFile = {
+  routes: {
+    kbqa: { a: 1, b: 0, c: 0.5 },
+    mrc: { a: 1.4, b: -0.7, c: 0.2 },
+    cqa: { a: 0.9, b: 0.1, c: 0.3 },
+  },
+  threshold: 0.45,
+  targetPrecision: 0.8,
+  fittedOn: 'a test',
+  curve: [
+    { threshold: 0, coverage: 1, precision: 0.5 },
+    { threshold: 1, coverage: 0, precision: null },
+  ],
+};
+
+describe('calibration file', () => {
+  it('round-trips, and is what the pipeline loads from the models folder', () => {
+    const modelsDir = tempDir();
+    const file = calibrationPath({ modelsDir });
+    writeCalibrationFile(file, sample);
+    expect(readCalibrationFile(file)).toEqual(sample);
+    const cal = loadCalibration({ modelsDir });
+    expect(cal.routes).toEqual(sample.routes);
+    expect(cal.threshold).toBe(0.45);
+    expect(cal.source).toContain('a test');
+  });
+
+  it('falls back to the defaults when no file is installed', () => {
+    expect(loadCalibration({ modelsDir: tempDir() })).toBe(DEFAULT_CALIBRATION);
+  });
+
+  it('names the file and the field that is wrong', () => {
+    const file = join(tempDir(), 'calibration.json');
+    const bad = { ...sample, routes: { ...sample.routes, cqa: { a: 1, b: 'x', c: 0 } } };
+    writeFileSync(file, JSON.stringify(bad));
+    expect(() => readCalibrationFile(file)).toThrow(
+      expect.objectContaining({ where: `${file}: routes.cqa.b` }),
+    );
+    writeFileSync(file, JSON.stringify({ ...sample, extra: 1 }));
+    expect(() => readCalibrationFile(file)).toThrow(expect.objectContaining({ where: `${file}: (root)` }));
+  });
+});
+
+/** A deterministic pseudo-random stream (LCG), so the synthetic set is the same on every run. */
+function stream(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('fitRouteCalibration', () => {
+  it('recovers a calibration that rises with the raw score on synthetic labels', () => {
+    const rnd = stream(7);
+    // Truth: p = σ(2 · logit(raw) − 1) under uniform routing; an overconfident raw score.
+    const cands: LabelledCandidate[] = Array.from({ length: 2000 }, () => {
+      const raw = 0.02 + 0.96 * rnd();
+      const z = 2 * Math.log(raw / (1 - raw)) - 1;
+      return { route: 'mrc', raw, weight: 1 / 3, correct: rnd() < 1 / (1 + Math.exp(-z)) };
+    });
+    const fit = fitRouteCalibration(cands);
+    expect(fit).toBeDefined();
+    expect(fit?.a).toBeCloseTo(2, 0);
+    expect(fit?.b).toBeCloseTo(-1, 0);
+    const cal = {
+      ...DEFAULT_CALIBRATION,
+      routes: { ...DEFAULT_CALIBRATION.routes, mrc: fit ?? { a: 0, b: 0, c: 0 } },
+    };
+    const ps = [0.1, 0.3, 0.5, 0.7, 0.9].map((raw) => calibrated(raw, 'mrc', 1 / 3, cal));
+    for (let i = 1; i < ps.length; i++) expect(ps[i]).toBeGreaterThan(ps[i - 1] ?? 1);
+  });
+
+  it('gives up when every candidate has the same label', () => {
+    expect(fitRouteCalibration([{ route: 'cqa', raw: 0.4, weight: 0.5, correct: false }])).toBeUndefined();
+  });
+
+  it('uses the features the ranker applies a, b and c to', () => {
+    const [lr, lw] = calibrationFeatures({ route: 'mrc', raw: 0.8, weight: 1 / 3 });
+    expect(lr).toBeCloseTo(Math.log(4), 6);
+    expect(lw).toBeCloseTo(0, 6); // uniform routing adds nothing
+  });
+});
+
+describe('coverageCurve and chooseThreshold', () => {
+  const c = (raw: number, correct: boolean): LabelledCandidate => ({
+    route: 'cqa',
+    raw,
+    weight: 1 / 3,
+    correct,
+  });
+  // With a = 1, b = c = 0 and uniform weights the calibrated score is the raw score.
+  const identity = {
+    ...DEFAULT_CALIBRATION,
+    routes: { kbqa: { a: 1, b: 0, c: 0 }, mrc: { a: 1, b: 0, c: 0 }, cqa: { a: 1, b: 0, c: 0 } },
+  };
+  const questions: HeldOutQuestion[] = [
+    [c(0.9, true), c(0.2, false)], // best is right
+    [c(0.7, false), c(0.6, true)], // best is wrong
+    [c(0.5, true)],
+    [c(0.2, false)], // should abstain
+    [], // nothing found: never answered
+  ];
+
+  it('counts coverage over all questions and precision over the answered ones', () => {
+    const curve = coverageCurve(questions, identity, 0.25);
+    expect(curve).toEqual([
+      { threshold: 0, coverage: 4 / 5, precision: 2 / 4 },
+      { threshold: 0.25, coverage: 3 / 5, precision: 2 / 3 },
+      { threshold: 0.5, coverage: 3 / 5, precision: 2 / 3 },
+      { threshold: 0.75, coverage: 1 / 5, precision: 1 },
+      { threshold: 1, coverage: 0, precision: null },
+    ]);
+    expect(chooseThreshold(curve, 0.6)).toEqual({ threshold: 0.25, met: true });
+    expect(chooseThreshold(curve, 0.9)).toEqual({ threshold: 0.75, met: true });
+  });
+
+  it('falls back to the most precise threshold when none reaches the target', () => {
+    const curve = [
+      { threshold: 0, coverage: 1, precision: 0.4 },
+      { threshold: 0.5, coverage: 0.5, precision: 0.6 },
+      { threshold: 1, coverage: 0, precision: null },
+    ];
+    expect(chooseThreshold(curve, 0.8)).toEqual({ threshold: 0.5, met: false });
+  });
+
+  it('steps thresholds from 0 to 1 without rounding drift', () => {
+    const t = thresholds(0.05);
+    expect(t).toHaveLength(21);
+    expect(t[3]).toBe(0.15);
+    expect(t[20]).toBe(1);
+  });
+});
+
+describe('sampleEvenly', () => {
+  it('spreads the sample over the whole list', () => {
+    expect(sampleEvenly([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4)).toEqual([0, 2, 5, 7]);
+    expect(sampleEvenly([1, 2], 5)).toEqual([1, 2]);
+  });
+});
