@@ -2,7 +2,8 @@
  * Retrieval at scale: ingest speed, index size on disk, and query latency (p50/p95) of BM25,
  * dense (exact scan and HNSW) and hybrid retrieval at growing corpus sizes.
  *
- *   npx tsx bench/retrieval.ts [--sizes 10000,100000,1000000] [--queries 200] [--encode 2000] [--dir DIR] [--reuse]
+ *   npx tsx bench/retrieval.ts [--sizes 10000,100000,1000000] [--queries 200] [--encode 2000] [--dir DIR]
+ *                              [--reuse [--bm25-only]]
  *
  * Corpora (not committed, rebuilt each run, deterministic): the contexts of
  * ../shared/data/squad/train-v1.1.json first, then synthetic documents of the same article,
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'ann-max': { type: 'string', default: '1000000' },
     /** Measure again on the corpora a previous run left in --dir (no ingest, no vectors). */
     reuse: { type: 'boolean', default: false },
+    /** Only BM25 latency (with --reuse: a quick re-measure after a change to the query). */
+    'bm25-only': { type: 'boolean', default: false },
   },
 });
 
@@ -164,6 +167,11 @@ for (const size of values.sizes.split(',').map(Number)) {
 
   const retriever = new Retriever(store);
   const bm25 = latencies((i) => retriever.bm25(queries[i] as string, 100));
+  if (values['bm25-only']) {
+    console.log(JSON.stringify({ passages, bm25_ms: bm25 }));
+    db.close();
+    continue;
+  }
   const t2 = performance.now();
   const { ids, vectors } = store.vectors.load(model, dim);
   const loadSecs = (performance.now() - t2) / 1000;

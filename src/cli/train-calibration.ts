@@ -16,9 +16,10 @@ import {
   chooseThreshold,
   coverageCurve,
   fitRouteCalibration,
-  type HeldOutQuestion,
+  type LabelledCandidate,
   semevalHeldOut,
   squadHeldOut,
+  topCandidates,
 } from '../eval/calibration.js';
 import { readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
@@ -105,25 +106,39 @@ export function registerTrainCalibration(train: Command): void {
         });
         tBar.stop();
 
-        const fitted: Partial<Record<RouteName, HeldOutQuestion[]>> = { mrc: squad.questions, cqa };
+        // MRC: each question's top span, where abstention is decided; CQA: all 10 candidates per question.
+        const fitted: Partial<Record<RouteName, LabelledCandidate[]>> = {
+          mrc: topCandidates(squad.questions),
+          cqa: cqa.flat(),
+        };
         const routes = { ...DEFAULT_CALIBRATION.routes };
         const notes: string[] = [];
         for (const route of ['mrc', 'cqa'] as const) {
-          const cands = (fitted[route] ?? []).flat();
-          const fit = fitRouteCalibration(cands);
-          if (fit) routes[route] = fit;
-          else notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
+          const cands = fitted[route] ?? [];
+          const keepC = DEFAULT_CALIBRATION.routes[route].c;
+          const fit = fitRouteCalibration(cands, keepC);
+          if (!fit) notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
+          else {
+            routes[route] = fit.calibration;
+            if (!fit.fittedC) {
+              notes.push(
+                `${route}: c kept at ${keepC}, the router term barely varies on these questions ` +
+                  `(sd ${fit.routerSpread.toFixed(3)})`,
+              );
+            }
+          }
         }
         const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
         const pooled = [...squad.questions, ...cqa];
         const curve = coverageCurve(pooled, cal);
         const choice = chooseThreshold(curve, opts.targetPrecision);
-        const mrcCands = squad.questions.flat().length;
+        const mrcTop = fitted.mrc?.length ?? 0;
         const fittedOn = [
-          `mrc: ${squad.questions.length} questions of ${basename(squadFile)} (${squad.unanswerable} unanswerable, ` +
-            `${mrcCands} candidates; reader ${reader.name}, hybrid retrieval over the file's contexts)`,
-          `cqa: ${cqa.length} questions of ${basename(semevalDev)} (${cqa.flat().length} candidates; ` +
-            `matcher ${basename(matcherPath(config))})`,
+          `mrc: ${squad.questions.length} questions of ${basename(squadFile)} ` +
+            `(${squad.unanswerable} unanswerable, fitted on their ${mrcTop} top candidates; ` +
+            `reader ${reader.name}, hybrid retrieval over the file's contexts)`,
+          `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
+            `(fitted on their ${cqa.flat().length} candidates; matcher ${basename(matcherPath(config))})`,
           'kbqa: defaults (not fitted: no KB data for this command; MetaQA through the route is too slow)',
           ...notes,
         ].join('; ');

@@ -54,15 +54,51 @@ export function calibrationFeatures(c: Pick<LabelledCandidate, 'route' | 'raw' |
   ];
 }
 
-/** a, b, c for one route; undefined when the candidates are not both right and wrong somewhere. */
-export function fitRouteCalibration(cands: readonly LabelledCandidate[]): RouteCalibration | undefined {
+/** Below this standard deviation of log(3 · w̃) the router term cannot be told apart from the bias. */
+export const MIN_ROUTER_SPREAD = 0.1;
+
+export interface RouteFit {
+  calibration: RouteCalibration;
+  /** Standard deviation of log(3 · w̃) over the candidates. */
+  routerSpread: number;
+  /** False when c was kept (the router term barely varied) and only a and b were fitted. */
+  fittedC: boolean;
+}
+
+/**
+ * a, b, c for one route; undefined when the candidates are not both right and wrong somewhere.
+ * Benchmark questions are the router's own kind, so its weight for their route is nearly always
+ * the same and c is not identifiable: the fit would just split the bias. Then c keeps `keepC` and
+ * its (near-constant) term is an offset folded into b.
+ */
+export function fitRouteCalibration(
+  cands: readonly LabelledCandidate[],
+  keepC: number,
+): RouteFit | undefined {
   if (!cands.some((c) => c.correct) || cands.every((c) => c.correct)) return undefined;
-  const model: LogisticModel = fitLogistic(
-    ['logit_raw', 'log_router'],
-    cands.map(calibrationFeatures),
-    cands.map((c) => (c.correct ? 1 : 0)),
+  const xs = cands.map(calibrationFeatures);
+  const ys = cands.map((c) => (c.correct ? 1 : 0));
+  const router = xs.map((x) => x[1] ?? 0);
+  const mean = router.reduce((s, v) => s + v, 0) / router.length;
+  const routerSpread = Math.sqrt(router.reduce((s, v) => s + (v - mean) ** 2, 0) / router.length);
+  if (routerSpread >= MIN_ROUTER_SPREAD) {
+    const m = fitLogistic(['logit_raw', 'log_router'], xs, ys);
+    return {
+      calibration: { a: m.weights[0] ?? 0, b: m.bias, c: m.weights[1] ?? 0 },
+      routerSpread,
+      fittedC: true,
+    };
+  }
+  const m = fitLogistic(
+    ['logit_raw'],
+    xs.map((x) => [x[0] ?? 0]),
+    ys,
   );
-  return { a: model.weights[0] ?? 0, b: model.bias, c: model.weights[1] ?? 0 };
+  return {
+    calibration: { a: m.weights[0] ?? 0, b: m.bias - keepC * mean, c: keepC },
+    routerSpread,
+    fittedC: false,
+  };
 }
 
 /** The question's best candidate after calibration, as the ranker would put it first. */
@@ -76,6 +112,17 @@ export function bestCandidate(
     if (!best || probability > best.probability) best = { probability, correct: c.correct };
   }
   return best;
+}
+
+/**
+ * Each question's highest-scored candidate: the one the threshold is applied to, so fitting on these
+ * calibrates where abstention is decided rather than among the many low-scored spans below it.
+ */
+export function topCandidates(questions: readonly HeldOutQuestion[]): LabelledCandidate[] {
+  return questions.flatMap((q) => {
+    const top = q.reduce<LabelledCandidate | undefined>((b, c) => (b && b.raw >= c.raw ? b : c), undefined);
+    return top ? [top] : [];
+  });
 }
 
 /** Thresholds 0, step, …, 1 (rounded, so 0.15 is 0.15). */

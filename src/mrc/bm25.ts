@@ -66,18 +66,10 @@ export function selectiveTerms(db: Db, index: FtsIndex, terms: readonly string[]
     db.prepare<[], { n: number | null }>(`SELECT max(id) - min(id) + 1 AS n FROM ${index.rows}`).get()?.n ??
     0;
   if (n <= FREQUENT_TERM_ROWS) return [...terms];
-  const forms = terms.map(indexedForm);
-  const df = new Map(
-    db
-      .prepare<[string], { term: string; doc: number }>(
-        `SELECT term, doc FROM ${index.vocab} WHERE term IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(forms))
-      .map((r) => [r.term, r.doc]),
-  );
-  const byRarity = terms
-    .map((t, i) => ({ t, df: df.get(forms[i] as string) ?? 0 }))
-    .sort((a, b) => a.df - b.df);
+  // One equality lookup per term: fts5vocab scans its whole vocabulary for an IN list.
+  const lookup = db.prepare<[string], { doc: number }>(`SELECT doc FROM ${index.vocab} WHERE term = ?`);
+  const df = new Map(terms.map((t) => [t, lookup.get(indexedForm(t))?.doc ?? 0]));
+  const byRarity = terms.map((t) => ({ t, df: df.get(t) ?? 0 })).sort((a, b) => a.df - b.df);
   const limit = Math.max(FREQUENT_TERM_SHARE * n, FREQUENT_TERM_ROWS);
   return byRarity.filter((x, i) => i < MIN_TERMS || x.df <= limit).map((x) => x.t);
 }

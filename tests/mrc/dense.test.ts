@@ -60,8 +60,13 @@ describe('DenseIndex', () => {
     }
     expect(found / 500).toBeGreaterThanOrEqual(0.95);
     const built = statSync(file).mtimeMs;
-    DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
+    const cached = DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
     expect(statSync(file).mtimeMs).toBe(built);
+    // The graph read back from the cache answers as the one just built.
+    for (let i = 0; i < 10; i++) {
+      const q = queries.subarray(i * dim, (i + 1) * dim);
+      expect(cached.search(q, 10).map((h) => h.id)).toEqual(ann.search(q, 10).map((h) => h.id));
+    }
     // One id gone: the cached graph is updated, and never returns it again.
     const fewer = DenseIndex.build(ids.subarray(1), vectors.subarray(dim), dim, {
       annThreshold: 0,

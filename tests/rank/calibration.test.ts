@@ -11,6 +11,7 @@ import {
   type LabelledCandidate,
   sampleEvenly,
   thresholds,
+  topCandidates,
 } from '../../src/eval/calibration.js';
 import {
   type CalibrationFile,
@@ -19,7 +20,7 @@ import {
   readCalibrationFile,
   writeCalibrationFile,
 } from '../../src/rank/calibration-file.js';
-import { calibrated, DEFAULT_CALIBRATION } from '../../src/rank/ranker.js';
+import { calibrated, DEFAULT_CALIBRATION, type RouteCalibration } from '../../src/rank/ranker.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -84,28 +85,58 @@ function stream(seed: number): () => number {
 }
 
 describe('fitRouteCalibration', () => {
-  it('recovers a calibration that rises with the raw score on synthetic labels', () => {
+  /** Labels drawn from p = σ(2 · logit(raw) − 1 + c · log(3 · w̃)), an overconfident route. */
+  const synthetic = (weightOf: () => number, c: number): LabelledCandidate[] => {
     const rnd = stream(7);
-    // Truth: p = σ(2 · logit(raw) − 1) under uniform routing; an overconfident raw score.
-    const cands: LabelledCandidate[] = Array.from({ length: 2000 }, () => {
+    return Array.from({ length: 3000 }, () => {
       const raw = 0.02 + 0.96 * rnd();
-      const z = 2 * Math.log(raw / (1 - raw)) - 1;
-      return { route: 'mrc', raw, weight: 1 / 3, correct: rnd() < 1 / (1 + Math.exp(-z)) };
+      const weight = weightOf();
+      const [lr, lw] = calibrationFeatures({ route: 'mrc', raw, weight });
+      const z = 2 * (lr ?? 0) - 1 + c * (lw ?? 0);
+      return { route: 'mrc', raw, weight, correct: rnd() < 1 / (1 + Math.exp(-z)) };
     });
-    const fit = fitRouteCalibration(cands);
-    expect(fit).toBeDefined();
-    expect(fit?.a).toBeCloseTo(2, 0);
-    expect(fit?.b).toBeCloseTo(-1, 0);
-    const cal = {
-      ...DEFAULT_CALIBRATION,
-      routes: { ...DEFAULT_CALIBRATION.routes, mrc: fit ?? { a: 0, b: 0, c: 0 } },
-    };
+  };
+  const withMrc = (mrc: RouteCalibration) => ({
+    ...DEFAULT_CALIBRATION,
+    routes: { ...DEFAULT_CALIBRATION.routes, mrc },
+  });
+
+  it('recovers a, b and c, rising with the raw score, when the router weight varies', () => {
+    const rnd = stream(11);
+    const fit = fitRouteCalibration(
+      synthetic(() => rnd(), 1),
+      0.5,
+    );
+    expect(fit?.fittedC).toBe(true);
+    expect(fit?.calibration.a).toBeCloseTo(2, 0);
+    expect(fit?.calibration.b).toBeCloseTo(-1, 0);
+    expect(fit?.calibration.c).toBeCloseTo(1, 0);
+    const cal = withMrc(fit?.calibration ?? { a: 0, b: 0, c: 0 });
     const ps = [0.1, 0.3, 0.5, 0.7, 0.9].map((raw) => calibrated(raw, 'mrc', 1 / 3, cal));
     for (let i = 1; i < ps.length; i++) expect(ps[i]).toBeGreaterThan(ps[i - 1] ?? 1);
   });
 
+  it('keeps c and folds the router term into b when the router weight does not vary', () => {
+    const fit = fitRouteCalibration(
+      synthetic(() => 0.95, 1),
+      0.5,
+    );
+    expect(fit?.fittedC).toBe(false);
+    expect(fit?.routerSpread).toBeCloseTo(0, 9);
+    expect(fit?.calibration.c).toBe(0.5);
+    expect(fit?.calibration.a).toBeCloseTo(2, 0);
+    // Same predictions at the weight it was fitted on as the truth.
+    const truth = withMrc({ a: 2, b: -1, c: 1 });
+    const cal = withMrc(fit?.calibration ?? { a: 0, b: 0, c: 0 });
+    for (const raw of [0.2, 0.5, 0.8]) {
+      expect(calibrated(raw, 'mrc', 0.95, cal)).toBeCloseTo(calibrated(raw, 'mrc', 0.95, truth), 1);
+    }
+  });
+
   it('gives up when every candidate has the same label', () => {
-    expect(fitRouteCalibration([{ route: 'cqa', raw: 0.4, weight: 0.5, correct: false }])).toBeUndefined();
+    expect(
+      fitRouteCalibration([{ route: 'cqa', raw: 0.4, weight: 0.5, correct: false }], 0.5),
+    ).toBeUndefined();
   });
 
   it('uses the features the ranker applies a, b and c to', () => {
@@ -162,6 +193,21 @@ describe('coverageCurve and chooseThreshold', () => {
     expect(t).toHaveLength(21);
     expect(t[3]).toBe(0.15);
     expect(t[20]).toBe(1);
+  });
+});
+
+describe('topCandidates', () => {
+  it("keeps each question's highest-scored candidate and skips questions without any", () => {
+    const c = (raw: number, correct: boolean): LabelledCandidate => ({
+      route: 'mrc',
+      raw,
+      weight: 1,
+      correct,
+    });
+    expect(topCandidates([[c(0.2, true), c(0.7, false)], [], [c(0.4, true)]])).toEqual([
+      c(0.7, false),
+      c(0.4, true),
+    ]);
   });
 });
 
