@@ -4,6 +4,7 @@
  * test half (scored), never sharing a question. Hits@1: is the first answer a gold answer?
  */
 import { QaError } from '../core/errors.js';
+import { fnv1a } from '../core/hash.js';
 import { bestPath, type KbGraph, pathKey } from '../kbqa/paths.js';
 import { textLines } from '../kbqa/rdf-files.js';
 import { type LabelledQuestion, maskMention } from '../kbqa/relation-model.js';
@@ -47,16 +48,7 @@ export function readMetaqa(file: string): MetaqaQuestion[] {
   return out;
 }
 
-/** FNV-1a: a stable split that keeps repeated questions on one side. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
+/** A stable split by a hash of the text, so a repeated question stays on one side. */
 export function isTestQuestion(q: MetaqaQuestion): boolean {
   return fnv1a(q.question) % 2 === 1;
 }

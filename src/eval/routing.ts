@@ -4,11 +4,12 @@
  * class and split by a hash of the text the router sees (a fifth tested, never trained on).
  */
 import { join } from 'node:path';
+import { fnv1a } from '../core/hash.js';
 import type { RouteName } from '../core/types.js';
 import { readSemevalQuestions } from '../cqa/import.js';
 import { questionText } from '../cqa/matcher.js';
 import { normalize } from '../parse/analyse.js';
-import { fnv1a, type QuestionParser, ROUTES, type RouterExample, routerText } from '../parse/router.js';
+import { type QuestionParser, ROUTES, type RouterExample, routerText } from '../parse/router.js';
 import { readMetaqa } from './metaqa.js';
 import { loadSquad } from './squad-data.js';
 import { readStackFaq } from './stackfaq.js';

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../core/config.js';
+import { fnv1a } from '../core/hash.js';
 import { readJsonFile, validate } from '../core/json.js';
 import type { ParsedQuestion, RouteName } from '../core/types.js';
 import { analyse, type QuestionAnalysis } from './analyse.js';
@@ -20,16 +21,6 @@ export const FEATURE_SCHEME = 'fnv1a-18/words-1-2/chars-3-5/type/answer/mentions
 
 export function routerPath(config: Pick<Config, 'modelsDir'>): string {
   return join(config.modelsDir, 'router', 'router.json');
-}
-
-/** 32-bit FNV-1a over UTF-16 code units (as the MetaQA split): stable across runs and platforms. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /** The text the router reads: normalised, lower-cased, without MetaQA's topic brackets (a giveaway). */
