@@ -39,6 +39,11 @@ export function kbqaModelPath(config: Pick<Config, 'workspace'>): string {
   return join(config.workspace, 'kbqa-model.json');
 }
 
+/** The bundled model for the bundled geography KB (kb/questions.txt, see kb/README.md). */
+export function bundledKbqaModelPath(config: Pick<Config, 'modelsDir'>): string {
+  return join(config.modelsDir, 'kbqa-geo', 'relations.json');
+}
+
 interface Routes {
   kbqa?: KbqaRoute;
   mrc?: MrcRoute;
@@ -84,12 +89,16 @@ export class Pipeline {
       if (!(e instanceof QaError && e.code === 'not_found')) throw e;
     }
     let kbStore: RdfStore | undefined;
-    const modelFile = kbqaModelPath(config);
-    if (existsSync(modelFile)) {
+    const modelFile = [kbqaModelPath(config), bundledKbqaModelPath(config)].find(existsSync);
+    if (modelFile) {
       kbStore = openKbStore(config);
-      const { graph, linker } = await KbqaRoute.index(kbStore);
-      const model = RelationModel.fromJSON(JSON.parse(readFileSync(modelFile, 'utf8')) as RelationModelJson);
-      routes.kbqa = new KbqaRoute(kbStore, graph, linker, model);
+      if ((await kbStore.size()) > 0) {
+        const { graph, linker } = await KbqaRoute.index(kbStore);
+        const model = RelationModel.fromJSON(
+          JSON.parse(readFileSync(modelFile, 'utf8')) as RelationModelJson,
+        );
+        routes.kbqa = new KbqaRoute(kbStore, graph, linker, model);
+      }
     }
     return new Pipeline(
       config,

@@ -48,12 +48,15 @@ export function registerTrain(program: Command): void {
         if ((await store.size()) === 0) {
           throw new QaError('not_found', 'the knowledge base is empty', { hint: 'run `qa ingest kb` first' });
         }
-        const { graph } = await KbqaRoute.index(store);
+        const { graph, linker } = await KbqaRoute.index(store);
         const bar = progressBar('paths');
+        // Names resolve through the KB's own labels, so any KB with rdfs:label (or alternatives) works.
         const labelled = labelQuestions(
           graph,
           files.flatMap((f) => readMetaqa(f)),
           (d, t) => bar.update(d, t),
+          5,
+          (name) => linker.byLabel(name),
         );
         bar.stop();
         if (labelled.length === 0) {

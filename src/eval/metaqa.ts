@@ -5,7 +5,7 @@
  */
 import { QaError } from '../core/errors.js';
 import { fnv1a } from '../core/hash.js';
-import { bestPath, type KbGraph, pathKey } from '../kbqa/paths.js';
+import { bestPath, type KbGraph, pathKey, type RelationPath } from '../kbqa/paths.js';
 import { textLines } from '../kbqa/rdf-files.js';
 import { type LabelledQuestion, maskMention } from '../kbqa/relation-model.js';
 import type { KbqaRoute } from '../kbqa/route.js';
@@ -48,6 +48,14 @@ export function readMetaqa(file: string): MetaqaQuestion[] {
   return out;
 }
 
+/** Tied paths that differ only in the direction of their hops become the most forward one. */
+function oneWay(paths: RelationPath[]): RelationPath[] {
+  const predicates = new Set(paths.map((p) => p.map((h) => h.predicate).join(' ')));
+  if (predicates.size !== 1) return paths;
+  const inverses = (p: RelationPath) => p.filter((h) => h.inverse).length;
+  return [[...paths].sort((a, b) => inverses(a) - inverses(b))[0] as RelationPath];
+}
+
 /** A stable split by a hash of the text, so a repeated question stays on one side. */
 export function isTestQuestion(q: MetaqaQuestion): boolean {
   return fnv1a(q.question) % 2 === 1;
@@ -59,6 +67,8 @@ export function labelQuestions(
   questions: readonly MetaqaQuestion[],
   onProgress?: (done: number, total: number) => void,
   perTemplate = 5,
+  /** Entities a name stands for, best first: MetaQA's own naming by default, labels for any other KB. */
+  resolve: (name: string) => string[] = (name) => [entityIri(name)],
 ): LabelledQuestion[] {
   const out: LabelledQuestion[] = [];
   // Questions of one template differ only in the entity: a few labelled examples per masked text
@@ -67,9 +77,11 @@ export function labelQuestions(
   questions.forEach((q, i) => {
     const masked = maskMention(q.question, q.span[0], q.span[1]);
     if ((seen.get(masked) ?? 0) < perTemplate) {
-      const found = bestPath(graph, entityIri(q.topic), new Set(q.answers.map(entityIri)));
-      // A question two paths answer equally well (director = writer) teaches nothing: skip it.
-      const [only, ...others] = found && found.f1 >= 0.5 ? found.paths : [];
+      const topic = resolve(q.topic)[0];
+      const found = topic && bestPath(graph, topic, new Set(q.answers.flatMap(resolve)));
+      // A question two paths answer equally well (director = writer) teaches nothing: skip it —
+      // unless they are one path walked either way over a symmetric relation (borders).
+      const [only, ...others] = found && found.f1 >= 0.5 ? oneWay(found.paths) : [];
       if (only && others.length === 0) {
         seen.set(masked, (seen.get(masked) ?? 0) + 1);
         out.push({ masked, path: pathKey(only) });

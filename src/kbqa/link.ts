@@ -93,6 +93,12 @@ export class EntityLinker {
     return this.exact.size;
   }
 
+  /** Entities whose label or alternative name is exactly `label`, best connected first. */
+  byLabel(label: string): string[] {
+    const iris = [...new Set((this.exact.get(label) ?? []).map((e) => e.iri))];
+    return iris.sort((a, b) => this.degree(b) - this.degree(a));
+  }
+
   private candidates(surface: string, start: number, end: number): LinkedEntity[] {
     const scored = new Map<string, LinkedEntity>();
     const add = (list: Entry[] | undefined, score: number): void => {

@@ -7,6 +7,8 @@ import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
 import { Archive } from '../../src/cqa/archive.js';
 import { readArchive } from '../../src/cqa/import.js';
+import { openKbStore } from '../../src/kbqa/open-store.js';
+import { sourceFor } from '../../src/kbqa/rdf-files.js';
 import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
@@ -72,5 +74,29 @@ describe('Pipeline', () => {
     await expect(pipeline.ask({ question: 'How high?', reader: 'no-such-reader' })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+});
+
+describe('Pipeline over the bundled geography KB', () => {
+  it('answers a KB question with the bundled relation model and shows the SPARQL query', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
+    const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
+    const kb = openKbStore(cfg);
+    await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
+    await kb.close();
+    const p = await Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+    try {
+      expect(p.available).toContain('kbqa');
+      const a = await p.ask({ question: 'What is the capital of Kenya?' });
+      expect(a.answers[0]).toMatchObject({
+        text: 'Nairobi',
+        route: 'kbqa',
+        evidence: { kind: 'sparql', query: expect.stringContaining('https://qa.example/geo/capital') },
+      });
+      const count = await p.ask({ question: 'How many countries border Germany?', routes: ['kbqa'] });
+      expect(count.answers[0]?.text).toBe('9');
+    } finally {
+      await p.close();
+    }
   });
 });
