@@ -23,6 +23,10 @@ interface Entry {
 
 const MAX_NGRAM = 12;
 const FUZZY_MIN = 6;
+
+function isAcronym(label: string): boolean {
+  return label.length <= 4 && /^[\p{Lu}\p{N}&.]+$/u.test(label) && /\p{Lu}/u.test(label);
+}
 // Words that are never an entity on their own, whatever the KB holds.
 const STOP = new Set(
   'a an and are as at be by did do does for from had has have how in is it its of on or that the their there these they this to was were what when where which who whom whose why will with movie movies film films about'.split(
@@ -111,7 +115,12 @@ export class EntityLinker {
     };
     add(this.exact.get(surface), 1);
     const f = foldLabel(surface);
-    add(this.folded.get(f), 0.9);
+    // Short all-capital names ("US", "CAR", "UK") match only as written, or every "us" and
+    // "car" in a question would link to a country.
+    add(
+      this.folded.get(f)?.filter((e) => !isAcronym(e.label)),
+      0.9,
+    );
     if (scored.size === 0 && f.length >= FUZZY_MIN) {
       const near = new Set<string>();
       // One edit: a label with one more character, one less, or one different.

@@ -132,6 +132,11 @@ describe('kb/geo.ttl', () => {
     }
     expect(top('Which countries border Burma?')).toBe(`${GEO}country/myanmar`);
     expect(top('How high is Mount Kilimanjaro?')).toBe(`${GEO}summit/kilimanjaro`);
+    // Short all-capital names link only as written: "us" and "car" are words, "US" is a country.
+    const linked = (q: string) => linker.link(q).flatMap((m) => m.candidates.map((c) => c.label));
+    expect(linked('Can you tell us which car to buy?')).not.toContain('US');
+    expect(linked('Can you tell us which car to buy?')).not.toContain('CAR');
+    expect(top('What is the capital of the US?')).toBe(`${GEO}country/united-states`);
     await store.close();
   });
 });
