@@ -6,7 +6,7 @@ import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { Archive } from '../cqa/archive.js';
 import { Matcher } from '../cqa/matcher.js';
-import { modelFor, readMatcherFile } from '../cqa/matcher-model.js';
+import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import { CqaRoute } from '../cqa/route.js';
 import type { ModelRegistry } from '../mrc/models.js';
 import { openEncoder } from './retrieval.js';
@@ -34,11 +34,8 @@ export async function openCqa(
   const weights = readMatcherFile(file);
   const encoder = await openEncoder(config, models);
   const archive = new Archive(db);
-  const matcher = new Matcher(
-    archive,
-    modelFor(weights, encoder?.name),
-    encoder && encoder.name === weights.encoder ? { name: encoder.name, encoder } : undefined,
-  );
+  const { model, dense } = matcherParts(weights, encoder);
+  const matcher = new Matcher(archive, model, dense);
   await matcher.refresh(onVectors);
   return { route: new CqaRoute(matcher), matcher, archive };
 }

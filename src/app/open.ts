@@ -1,14 +1,8 @@
-/** Opening everything a question needs, once: the parser (router model), the stores, the models. */
-import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { ModelRegistry } from '../mrc/models.js';
-import { QuestionParser } from '../parse/router.js';
+import { QuestionParser, routerPath } from '../parse/router.js';
 import { loadCalibration } from '../rank/calibration-file.js';
 import { Pipeline } from './pipeline.js';
-
-export function routerPath(config: Pick<Config, 'modelsDir'>): string {
-  return join(config.modelsDir, 'router', 'router.json');
-}
 
 export async function openPipeline(
   config: Config,

@@ -65,7 +65,7 @@ export class Pipeline {
     readonly db: Db,
     private readonly routes: Routes,
     private readonly kbStore: RdfStore | undefined,
-    private readonly opts: Required<Omit<PipelineOptions, 'onProgress'>>,
+    private readonly opts: Required<Omit<PipelineOptions, 'onProgress'>> & { readerName: string | undefined },
     /** Why a route is off, for the warnings. */
     private readonly off: Partial<Record<RouteName, string>>,
   ) {}
@@ -110,6 +110,8 @@ export class Pipeline {
         parse: opts.parse,
         calibration: opts.calibration ?? DEFAULT_CALIBRATION,
         deadlineMs: opts.deadlineMs ?? 10_000,
+        // Resolved once: the registry scan reads every manifest, too much for each question.
+        readerName: config.reader ?? models.defaultReader()?.manifest.name,
       },
       off,
     );
@@ -122,6 +124,11 @@ export class Pipeline {
   async refreshDocs(): Promise<void> {
     const retriever = await openRetrieval(this.db, this.config, this.models);
     if (retriever.store.counts().passages > 0) this.routes.mrc = new MrcRoute(retriever);
+  }
+
+  /** The reader a request without one gets: the configured one, else the first installed. */
+  get readerName(): string | undefined {
+    return this.opts.readerName;
   }
 
   /** Routes that have data to answer from. */
@@ -139,10 +146,7 @@ export class Pipeline {
       return (await this.routes.kbqa.answer(q, { limit: 20, timeoutMs: this.opts.deadlineMs })).candidates;
     }
     if (route === 'mrc' && this.routes.mrc) {
-      const name =
-        req.reader ??
-        this.config.reader ??
-        this.models.scan().models.find((m) => m.manifest.task === 'reader')?.manifest.name;
+      const name = req.reader ?? this.readerName;
       if (!name) throw new QaError('not_found', 'no reader model is installed');
       const reader = await this.models.reader(name, { threads: this.config.threads });
       return (await this.routes.mrc.answer(q, reader)).candidates;

@@ -60,7 +60,6 @@ async function askPipeline(ctx: CliContext, question: string, opts: AskOptions):
     const answer = await pipeline.ask({
       question,
       ...(opts.routes ? { routes: opts.routes } : {}),
-      ...(ctx.config.reader ? { reader: ctx.config.reader } : {}),
       topK: Math.max(1, opts.topK ?? 3),
     });
     if (opts.json) process.stdout.write(`${JSON.stringify(answer)}\n`);

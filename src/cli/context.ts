@@ -34,7 +34,7 @@ export function contextFrom(cmd: Command): CliContext {
 /** The reader named by flag or config, else the first reader installed. */
 export function readerName(ctx: CliContext): string {
   if (ctx.config.reader) return ctx.config.reader;
-  const first = ctx.models.scan().models.find((m) => m.manifest.task === 'reader');
+  const first = ctx.models.defaultReader();
   if (!first) {
     throw new QaError('not_found', 'no reader model is installed', {
       where: ctx.config.modelsDir,

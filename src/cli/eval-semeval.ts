@@ -12,7 +12,7 @@ import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
 import { Archive } from '../cqa/archive.js';
 import { Matcher } from '../cqa/matcher.js';
-import { modelFor, readMatcherFile } from '../cqa/matcher-model.js';
+import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import { runSemeval } from '../eval/semeval-run.js';
 import { evaluateStackFaq, readStackFaq, stackFaqThreads } from '../eval/stackfaq.js';
 import { contextFrom } from './context.js';
@@ -97,9 +97,8 @@ export function registerEvalStackFaq(evalCmd: Command): void {
         const encoder = opts.dense ? await openEncoder(ctx.config, ctx.models) : undefined;
         const archive = new Archive(db);
         archive.import('stackfaq', stackFaqThreads(records));
-        const dense =
-          encoder && encoder.name === weights.encoder ? { name: encoder.name, encoder } : undefined;
-        const matcher = new Matcher(archive, modelFor(weights, dense?.name), dense);
+        const { model, dense } = matcherParts(weights, encoder);
+        const matcher = new Matcher(archive, model, dense);
         await matcher.refresh();
         const res = await evaluateStackFaq(matcher, records, (d, t) => bar.update(d, t));
         bar.stop();

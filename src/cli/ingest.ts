@@ -1,7 +1,7 @@
 /** `qa ingest kb|docs`: load files into the workspace's stores, all or nothing. */
 import type { Command } from 'commander';
 import { loadBundledData } from '../app/init.js';
-import { openEncoder, openRetrieval } from '../app/retrieval.js';
+import { openEncoder } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { Archive, type ThreadRecord } from '../cqa/archive.js';
 import { type CqaFormat, parseCqaFormat, readArchive } from '../cqa/import.js';
@@ -11,6 +11,7 @@ import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import type { RdfFormat } from '../kbqa/store.js';
 import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
+import { indexVectors } from '../mrc/retriever.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
 
@@ -28,10 +29,11 @@ export function registerInit(program: Command): void {
         const report = await loadBundledData(db, ctx.config);
         const bar = progressBar('vectors');
         // Vectors now, so the first question does not wait for them.
-        await openRetrieval(db, ctx.config, ctx.models, { onVectors: (d, t) => bar.update(d, t) });
         const encoder = await openEncoder(ctx.config, ctx.models);
-        if (encoder)
+        if (encoder) {
+          await indexVectors(new DocStore(db), encoder.name, encoder, (d, t) => bar.update(d, t));
           await indexThreadVectors(new Archive(db), encoder.name, encoder, (d, t) => bar.update(d, t));
+        }
         bar.stop();
         process.stdout.write(
           opts.json
@@ -115,18 +117,18 @@ function registerIngestDocs(ingest: Command): void {
       readBar.stop();
       const db = openWorkspaceDb(ctx.config);
       try {
-        const report = new DocStore(db).ingest(sources);
+        const store = new DocStore(db);
+        const report = store.ingest(sources);
         const vecBar = progressBar('vectors');
-        const retriever = await openRetrieval(db, ctx.config, ctx.models, {
-          dense: opts.vectors,
-          onVectors: (d, t) => vecBar.update(d, t),
-        });
+        // Only the vectors: the search index is built by whoever searches (serve, ask).
+        const encoder = opts.vectors ? await openEncoder(ctx.config, ctx.models) : undefined;
+        if (encoder) await indexVectors(store, encoder.name, encoder, (d, t) => vecBar.update(d, t));
         vecBar.stop();
         const out = {
           ...report,
           files: files.length,
-          stored: retriever.store.counts(),
-          dense: retriever.hasDense,
+          stored: store.counts(),
+          dense: encoder !== undefined,
           seconds: (performance.now() - t0) / 1000,
         };
         process.stdout.write(

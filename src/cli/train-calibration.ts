@@ -11,7 +11,7 @@ import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
 import type { RouteName } from '../core/types.js';
-import { modelFor, readMatcherFile } from '../cqa/matcher-model.js';
+import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import {
   chooseThreshold,
   coverageCurve,
@@ -91,16 +91,14 @@ export function registerTrainCalibration(train: Command): void {
         qBar.stop();
 
         const weights = readMatcherFile(matcherPath(config));
-        const encoder = await openEncoder(config, models);
+        const parts = matcherParts(weights, await openEncoder(config, models));
         const tBar = progressBar('thread vectors');
         const cqa = await semevalHeldOut({
           db,
           evalFile: semevalDev,
           archiveFiles: [semevalTrain],
-          model: modelFor(weights, encoder?.name),
-          ...(encoder && encoder.name === weights.encoder
-            ? { encoder: { name: encoder.name, encoder } }
-            : {}),
+          model: parts.model,
+          ...(parts.dense ? { encoder: parts.dense } : {}),
           parse,
           onVectors: (d, t) => tBar.update(d, t),
         });

@@ -4,6 +4,7 @@
  * SQLite file with an FTS5 index and sentence vectors for matching.
  */
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
@@ -141,8 +142,20 @@ export function bestAnswer(answers: readonly Answer[]): Answer | undefined {
 export class Archive {
   readonly vectors: VectorTable;
 
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Db) {
     this.vectors = new VectorTable(db, { table: 'thread_vectors', key: 'thread_id', rows: 'threads' });
+  }
+
+  /** Each statement prepared once: imports run these per thread and per answer. */
+  private prep<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st as unknown as Statement<P, R>;
   }
 
   /**
@@ -181,45 +194,37 @@ export class Archive {
 
   private insertThread(source: string, t: ThreadRecord, hash: string): number {
     const id = Number(
-      this.db
-        .prepare(
-          'INSERT INTO threads (key, source, subject, body, tags, created, author, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          t.key,
-          source,
-          t.subject,
-          t.body,
-          JSON.stringify(t.tags),
-          t.created ?? null,
-          t.author ?? null,
-          hash,
-        ).lastInsertRowid,
+      this.prep(
+        'INSERT INTO threads (key, source, subject, body, tags, created, author, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        t.key,
+        source,
+        t.subject,
+        t.body,
+        JSON.stringify(t.tags),
+        t.created ?? null,
+        t.author ?? null,
+        hash,
+      ).lastInsertRowid,
     );
-    this.db
-      .prepare('INSERT INTO threads_fts (rowid, subject, body) VALUES (?, ?, ?)')
-      .run(id, t.subject, t.body);
+    this.prep('INSERT INTO threads_fts (rowid, subject, body) VALUES (?, ?, ?)').run(id, t.subject, t.body);
     this.insertAnswers(id, t.answers);
     return id;
   }
 
   private updateThread(id: number, t: ThreadRecord, hash: string): void {
-    this.db
-      .prepare(
-        'UPDATE threads SET subject = ?, body = ?, tags = ?, created = ?, author = ?, hash = ? WHERE id = ?',
-      )
-      .run(t.subject, t.body, JSON.stringify(t.tags), t.created ?? null, t.author ?? null, hash, id);
-    this.db.prepare('DELETE FROM threads_fts WHERE rowid = ?').run(id);
-    this.db
-      .prepare('INSERT INTO threads_fts (rowid, subject, body) VALUES (?, ?, ?)')
-      .run(id, t.subject, t.body);
-    this.db.prepare("DELETE FROM answers WHERE thread_id = ? AND key NOT LIKE 'community:%'").run(id);
-    this.db.prepare('DELETE FROM thread_vectors WHERE thread_id = ?').run(id);
+    this.prep(
+      'UPDATE threads SET subject = ?, body = ?, tags = ?, created = ?, author = ?, hash = ? WHERE id = ?',
+    ).run(t.subject, t.body, JSON.stringify(t.tags), t.created ?? null, t.author ?? null, hash, id);
+    this.prep('DELETE FROM threads_fts WHERE rowid = ?').run(id);
+    this.prep('INSERT INTO threads_fts (rowid, subject, body) VALUES (?, ?, ?)').run(id, t.subject, t.body);
+    this.prep("DELETE FROM answers WHERE thread_id = ? AND key NOT LIKE 'community:%'").run(id);
+    this.prep('DELETE FROM thread_vectors WHERE thread_id = ?').run(id);
     this.insertAnswers(id, t.answers);
   }
 
   private insertAnswers(threadId: number, answers: readonly AnswerRecord[]): void {
-    const ins = this.db.prepare(
+    const ins = this.prep(
       'INSERT INTO answers (thread_id, key, text, votes, accepted, created, author) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     for (const a of answers) {
@@ -239,16 +244,19 @@ export class Archive {
   answer(threadId: number, a: { text: string; author?: string }): Answer {
     if (!this.thread(threadId)) throw new QaError('not_found', `no thread ${threadId}`);
     const id = Number(
-      this.db
-        .prepare('INSERT INTO answers (thread_id, key, text, created, author) VALUES (?, ?, ?, ?, ?)')
-        .run(threadId, `community:${crypto.randomUUID()}`, a.text, new Date().toISOString(), a.author ?? null)
-        .lastInsertRowid,
+      this.prep('INSERT INTO answers (thread_id, key, text, created, author) VALUES (?, ?, ?, ?, ?)').run(
+        threadId,
+        `community:${crypto.randomUUID()}`,
+        a.text,
+        new Date().toISOString(),
+        a.author ?? null,
+      ).lastInsertRowid,
     );
     return this.answerById(id) as Answer;
   }
 
   vote(answerId: number, delta: 1 | -1): Answer {
-    const res = this.db.prepare('UPDATE answers SET votes = votes + ? WHERE id = ?').run(delta, answerId);
+    const res = this.prep('UPDATE answers SET votes = votes + ? WHERE id = ?').run(delta, answerId);
     if (res.changes === 0) throw new QaError('not_found', `no answer ${answerId}`);
     return this.answerById(answerId) as Answer;
   }
@@ -258,37 +266,31 @@ export class Archive {
     const a = this.answerById(answerId);
     if (!a) throw new QaError('not_found', `no answer ${answerId}`);
     this.db.transaction(() => {
-      this.db.prepare('UPDATE answers SET accepted = 0 WHERE thread_id = ?').run(a.threadId);
-      this.db.prepare('UPDATE answers SET accepted = 1 WHERE id = ?').run(answerId);
+      this.prep('UPDATE answers SET accepted = 0 WHERE thread_id = ?').run(a.threadId);
+      this.prep('UPDATE answers SET accepted = 1 WHERE id = ?').run(answerId);
     })();
     return this.answerById(answerId) as Answer;
   }
 
   thread(id: number): Thread | undefined {
-    const r = this.db
-      .prepare<[number], ThreadRow>(`SELECT ${THREAD_COLUMNS} FROM threads WHERE id = ?`)
-      .get(id);
+    const r = this.prep<[number], ThreadRow>(`SELECT ${THREAD_COLUMNS} FROM threads WHERE id = ?`).get(id);
     return r && toThread(r);
   }
 
   threads(ids: readonly number[]): Thread[] {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare<[string], ThreadRow>(
-        `SELECT ${THREAD_COLUMNS} FROM threads WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(ids));
+    const rows = this.prep<[string], ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM threads WHERE id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids));
     const byId = new Map(rows.map((r) => [r.id, toThread(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Thread ids of the given keys (keys not stored are left out). */
   idsForKeys(keys: readonly string[]): Map<string, number> {
-    const rows = this.db
-      .prepare<[string], { id: number; key: string }>(
-        'SELECT id, key FROM threads WHERE key IN (SELECT value FROM json_each(?))',
-      )
-      .all(JSON.stringify(keys));
+    const rows = this.prep<[string], { id: number; key: string }>(
+      'SELECT id, key FROM threads WHERE key IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(keys));
     return new Map(rows.map((r) => [r.key, r.id]));
   }
 
@@ -298,30 +300,28 @@ export class Archive {
   }
 
   answersOf(threadId: number): Answer[] {
-    return this.db
-      .prepare<[number], AnswerRow>(`SELECT ${ANSWER_COLUMNS} FROM answers WHERE thread_id = ? ORDER BY id`)
+    return this.prep<[number], AnswerRow>(
+      `SELECT ${ANSWER_COLUMNS} FROM answers WHERE thread_id = ? ORDER BY id`,
+    )
       .all(threadId)
       .map(toAnswer);
   }
 
   answerById(id: number): Answer | undefined {
-    const r = this.db
-      .prepare<[number], AnswerRow>(`SELECT ${ANSWER_COLUMNS} FROM answers WHERE id = ?`)
-      .get(id);
+    const r = this.prep<[number], AnswerRow>(`SELECT ${ANSWER_COLUMNS} FROM answers WHERE id = ?`).get(id);
     return r && toAnswer(r);
   }
 
   /** Newest first: the community board's listing. */
   recent(limit: number, offset = 0): Thread[] {
-    return this.db
-      .prepare<[number, number], ThreadRow>(
-        `SELECT ${THREAD_COLUMNS} FROM threads ORDER BY created IS NULL, created DESC, id DESC LIMIT ? OFFSET ?`,
-      )
+    return this.prep<[number, number], ThreadRow>(
+      `SELECT ${THREAD_COLUMNS} FROM threads ORDER BY created IS NULL, created DESC, id DESC LIMIT ? OFFSET ?`,
+    )
       .all(limit, offset)
       .map(toThread);
   }
 
   count(): number {
-    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM threads').get()?.n ?? 0;
+    return this.prep<[], { n: number }>('SELECT count(*) AS n FROM threads').get()?.n ?? 0;
   }
 }

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { readJsonFile, validate } from '../core/json.js';
+import type { VectorEncoder } from '../core/types.js';
 import type { LogisticModel } from '../rank/logistic.js';
 import { MATCH_FEATURES } from './matcher.js';
 
@@ -42,7 +43,20 @@ export function writeMatcherFile(file: string, m: MatcherFile): void {
   writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
 }
 
-/** The fit to use with the encoder at hand (none, or not the one `dense` was fitted with: BM25 only). */
-export function modelFor(m: MatcherFile, encoder: string | undefined): LogisticModel {
-  return encoder === m.encoder ? m.dense : m.bm25Only;
+export interface MatcherParts {
+  model: LogisticModel;
+  dense?: { name: string; encoder: VectorEncoder };
+}
+
+/**
+ * The fit and the dense side that go with the encoder at hand: with the encoder the weights were
+ * fitted with, both signals; with none, or another one, the BM25-only fit and no vectors.
+ */
+export function matcherParts(
+  m: MatcherFile,
+  encoder: (VectorEncoder & { name: string }) | undefined,
+): MatcherParts {
+  return encoder && encoder.name === m.encoder
+    ? { model: m.dense, dense: { name: encoder.name, encoder } }
+    : { model: m.bm25Only };
 }

@@ -111,6 +111,11 @@ export class ModelRegistry {
     return loadEntry(dir, name);
   }
 
+  /** The reader used when none is named: the first valid reader in folder-name order, as `defaultEncoder`. */
+  defaultReader(): ReaderEntry | undefined {
+    return this.scan().models.find((m): m is ReaderEntry => isTask(m, 'reader'));
+  }
+
   /**
    * The encoder used when none is named: the first valid encoder in folder-name order (the order
    * `scan` lists them in), so installing another encoder never changes it unless it sorts first.

@@ -16,11 +16,6 @@ export interface ApiDeps {
   metrics: Metrics;
 }
 
-/** The reader a request without one gets: the configured one, else the first installed. */
-function defaultReader(pipeline: Pipeline, readers: readonly string[]): string | undefined {
-  return pipeline.config.reader ?? readers[0];
-}
-
 export function registerApi(app: Express, deps: ApiDeps): void {
   const { pipeline, board, gate, metrics } = deps;
   const started = Date.now();
@@ -33,7 +28,7 @@ export function registerApi(app: Express, deps: ApiDeps): void {
 
   app.get('/api/health', (_req, res) => {
     const routes = pipeline.available;
-    const reader = defaultReader(pipeline, readers);
+    const reader = pipeline.readerName;
     res.json({
       status: routes.length > 0 ? 'ok' : 'degraded',
       routes,
@@ -50,7 +45,7 @@ export function registerApi(app: Express, deps: ApiDeps): void {
   });
 
   app.get('/api/models', (_req, res) => {
-    const reader = defaultReader(pipeline, readers);
+    const reader = pipeline.readerName;
     const encoder = pipeline.config.encoder ?? encoders[0];
     res.json({
       models: scan.models.map(({ manifest: m }) => ({
