@@ -62,7 +62,7 @@ try {
     for (const path of Object.values(PATHS)) {
       const lat: number[] = [];
       for (const m of movies) {
-        const q = toSparql(listQuery(entityIri(m), path));
+        const q = toSparql(listQuery({ topics: [entityIri(m)], path }));
         const t = performance.now();
         await store.select(q);
         lat.push(performance.now() - t);

@@ -22,7 +22,7 @@ import {
 import { currencies } from 'countries-list/currencies';
 import { DataFactory, type Quad, Writer } from 'n3';
 import { foldLabel } from '../src/kbqa/link.js';
-import { RDFS_LABEL, SKOS_ALT_LABEL } from '../src/kbqa/vocab.js';
+import { RDF_TYPE, RDFS_LABEL, SCHEMA_UNIT_TEXT, SKOS_ALT_LABEL } from '../src/kbqa/vocab.js';
 import {
   type NamedPlace,
   parseArea,
@@ -41,7 +41,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 const BASE = 'https://qa.example/geo/';
-const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
 const geo = (local: string): string => BASE + local;
 
@@ -272,6 +271,7 @@ function toTurtle(g: Graph, header: string): Promise<string> {
       currency: geo('currency/'),
       language: geo('language/'),
       summit: geo('summit/'),
+      schema: 'https://schema.org/',
     },
   });
   const { namedNode, literal, quad } = DataFactory;
@@ -626,6 +626,11 @@ async function build(): Promise<Built> {
     name(iri, c.name, [c.native]);
     g.lit(iri, geo('iso4217Code'), code);
   }
+
+  // The units values are in, on the predicates themselves, so answers can be shown with them.
+  g.lit(geo('area'), SCHEMA_UNIT_TEXT, 'km²');
+  g.lit(geo('elevation'), SCHEMA_UNIT_TEXT, 'm');
+  g.lit(geo('gdp'), SCHEMA_UNIT_TEXT, 'US dollars');
 
   // Alternative names: not another node's label, not one two nodes share, one per folded form.
   const altOwners = new Map<string, Set<string>>();

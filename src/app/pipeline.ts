@@ -196,6 +196,15 @@ export class Pipeline {
       timings: timings.sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route)),
       warnings,
       ms: performance.now() - t0,
+      ...(req.explain
+        ? {
+            explanation: {
+              calibration: this.opts.calibration.source,
+              threshold: this.opts.calibration.threshold,
+              candidates: ranked.scored,
+            },
+          }
+        : {}),
     };
   }
 

@@ -17,6 +17,7 @@ interface AskOptions {
   topK?: number;
   routes?: RouteName[];
   json?: boolean;
+  explain?: boolean;
 }
 
 function parseRoutes(v: string): RouteName[] {
@@ -50,6 +51,19 @@ function printAnswer(a: Answer): void {
     .join(', ');
   process.stdout.write(`  routes: ${times || 'none'}\n`);
   for (const w of a.warnings) process.stdout.write(`  warning: ${w}\n`);
+  if (!a.explanation) return;
+  const weights = Object.entries(a.parsed.routeWeights)
+    .map(([r, w]) => `${r} ${w.toFixed(2)}`)
+    .join(', ');
+  process.stdout.write(
+    `  explain: ${a.parsed.type} question, route weights ${weights}; calibration ${a.explanation.calibration}, ` +
+      `threshold ${a.explanation.threshold}\n`,
+  );
+  for (const c of a.explanation.candidates) {
+    process.stdout.write(
+      `    [${c.route}] raw ${c.raw.toFixed(3)} → ${c.calibrated.toFixed(3)}  ${JSON.stringify(c.text.slice(0, 60))}\n`,
+    );
+  }
 }
 
 async function askPipeline(ctx: CliContext, question: string, opts: AskOptions): Promise<void> {
@@ -61,6 +75,7 @@ async function askPipeline(ctx: CliContext, question: string, opts: AskOptions):
       question,
       ...(opts.routes ? { routes: opts.routes } : {}),
       topK: Math.max(1, opts.topK ?? 3),
+      ...(opts.explain ? { explain: true } : {}),
     });
     if (opts.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
     else printAnswer(answer);
@@ -97,6 +112,7 @@ export function registerAsk(program: Command): void {
       parseRoutes,
     )
     .option('--json', 'print the result as JSON')
+    .option('--explain', "show every route's candidates with their raw and calibrated scores")
     .action(async (question: string, opts: AskOptions, cmd: Command) => {
       if (question.trim() === '') throw new QaError('bad_input', 'the question is empty');
       const ctx = contextFrom(cmd);

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
+import { registerEvalDemo } from './eval-demo.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalRetrieval } from './eval-retrieval.js';
 import { registerEvalRouting } from './eval-routing.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerEvalSemeval(evalCmd);
   registerEvalStackFaq(evalCmd);
   registerEvalRouting(evalCmd);
+  registerEvalDemo(evalCmd);
   return program;
 }
 

@@ -1,26 +1,38 @@
 /**
- * `qa train calibration`: fit the ranker's per-route calibration on held-out SQuAD 2.0 and SemEval
+ * `qa train calibration`: fit the ranker's per-route calibration on held-out SQuAD 2.0, SemEval and KB
  * questions, choose the abstention threshold for a target precision and write them to models/.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { matcherPath } from '../app/cqa.js';
+import { bundledKbqaModelPath } from '../app/pipeline.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
+import { PACKAGE_ROOT } from '../core/config.js';
 import { QaError } from '../core/errors.js';
+import { readJsonFile } from '../core/json.js';
 import type { RouteName } from '../core/types.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import {
   chooseThreshold,
   coverageCurve,
   fitRouteCalibration,
+  kbqaHeldOut,
   type LabelledCandidate,
+  MAX_ROUTER_WEIGHT,
+  sampleEvenly,
   semevalHeldOut,
   squadHeldOut,
   topCandidates,
 } from '../eval/calibration.js';
+import { readMetaqa } from '../eval/metaqa.js';
+import { loadSquad } from '../eval/squad-data.js';
+import { OxigraphStore } from '../kbqa/oxigraph-store.js';
+import { sourceFor } from '../kbqa/rdf-files.js';
+import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
+import { KbqaRoute } from '../kbqa/route.js';
 import { readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
 import { MrcRoute } from '../mrc/route.js';
@@ -33,6 +45,9 @@ import { progressBar } from './progress.js';
 
 interface Options {
   data: string;
+  kb: string;
+  kbQuestions: string;
+  kbModel?: string;
   limit: number;
   targetPrecision: number;
   out?: string;
@@ -45,6 +60,8 @@ function parseProbability(v: string): number {
   }
   return x;
 }
+
+const COUNT_Q = /^\s*how many\b/i;
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(3));
 
@@ -59,6 +76,17 @@ export function registerTrainCalibration(train: Command): void {
       parseIntOption('--limit'),
       400,
     )
+    .option(
+      '--kb <file>',
+      'knowledge base the KBQA route is fitted on',
+      resolve(PACKAGE_ROOT, 'kb', 'geo.ttl'),
+    )
+    .option(
+      '--kb-questions <file>',
+      'questions about that KB, MetaQA form (a sample of 300 is asked)',
+      resolve(PACKAGE_ROOT, 'kb', 'questions.txt'),
+    )
+    .option('--kb-model <file>', 'relation model for that KB (default: the bundled one)')
     .option('--target-precision <p>', 'precision the threshold must reach', parseProbability, 0.8)
     .option('--out <file>', 'where to write it (default: <models>/ranker/calibration.json)')
     .action(async (opts: Options, cmd: Command) => {
@@ -90,6 +118,36 @@ export function registerTrainCalibration(train: Command): void {
         });
         qBar.stop();
 
+        // KBQA over its KB: its own questions, and the SQuAD sample it should leave to the reader.
+        const kb = new OxigraphStore();
+        await kb.load([sourceFor(opts.kb)]);
+        const { graph, linker } = await KbqaRoute.index(kb);
+        const kbModelFile = opts.kbModel ?? bundledKbqaModelPath(config);
+        const relations = RelationModel.fromJSON(readJsonFile(kbModelFile) as RelationModelJson);
+        const squadSample = sampleEvenly(loadSquad(squadFile).questions, opts.limit);
+        const kBar = progressBar('KB questions');
+        const kbqa = await kbqaHeldOut({
+          route: new KbqaRoute(kb, graph, linker, relations),
+          // A "how many" wording listed with the path's answers (not a count) says which path
+          // the question takes, not what its answer is: it cannot label an answer right or wrong.
+          questions: sampleEvenly(
+            readMetaqa(opts.kbQuestions).filter(
+              (q) => !COUNT_Q.test(q.question) || q.answers.every((a) => /^[\d.,]+$/.test(a)),
+            ),
+            300,
+          ),
+          others: squadSample.map((q) => ({
+            question: q.question,
+            answers: q.isImpossible ? [] : q.answers,
+          })),
+          parse,
+          onQuestion: (d, t) => kBar.update(d, t),
+        });
+        kBar.stop();
+        await kb.close();
+        // A SQuAD question's KB candidates compete with its MRC ones, as in the pipeline.
+        const squadBoth = squad.questions.map((q, i) => [...q, ...(kbqa.others[i] ?? [])]);
+
         const weights = readMatcherFile(matcherPath(config));
         const parts = matcherParts(weights, await openEncoder(config, models));
         const tBar = progressBar('thread vectors');
@@ -108,26 +166,29 @@ export function registerTrainCalibration(train: Command): void {
         const fitted: Partial<Record<RouteName, LabelledCandidate[]>> = {
           mrc: topCandidates(squad.questions),
           cqa: cqa.flat(),
+          kbqa: [...topCandidates(kbqa.own), ...topCandidates(kbqa.others)],
         };
         const routes = { ...DEFAULT_CALIBRATION.routes };
         const notes: string[] = [];
-        for (const route of ['mrc', 'cqa'] as const) {
+        for (const route of ['kbqa', 'mrc', 'cqa'] as const) {
           const cands = fitted[route] ?? [];
           const keepC = DEFAULT_CALIBRATION.routes[route].c;
           const fit = fitRouteCalibration(cands, keepC);
           if (!fit) notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
           else {
             routes[route] = fit.calibration;
-            if (!fit.fittedC) {
+            if (fit.c === 'kept') {
               notes.push(
                 `${route}: c kept at ${keepC}, the router term barely varies on these questions ` +
                   `(sd ${fit.routerSpread.toFixed(3)})`,
               );
+            } else if (fit.c === 'capped') {
+              notes.push(`${route}: c held at ${MAX_ROUTER_WEIGHT}, the most the router may weigh`);
             }
           }
         }
         const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
-        const pooled = [...squad.questions, ...cqa];
+        const pooled = [...kbqa.own, ...squadBoth, ...cqa];
         const curve = coverageCurve(pooled, cal);
         const choice = chooseThreshold(curve, opts.targetPrecision);
         const mrcTop = fitted.mrc?.length ?? 0;
@@ -137,7 +198,9 @@ export function registerTrainCalibration(train: Command): void {
             `reader ${reader.name}, hybrid retrieval over the file's contexts)`,
           `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
             `(fitted on their ${cqa.flat().length} candidates; matcher ${basename(matcherPath(config))})`,
-          'kbqa: defaults (not fitted: no KB data for this command; MetaQA through the route is too slow)',
+          `kbqa: ${kbqa.own.length} questions of ${basename(opts.kbQuestions)} over ${basename(opts.kb)} ` +
+            `and the ${kbqa.others.length} SQuAD questions (fitted on their ${fitted.kbqa?.length ?? 0} ` +
+            `top candidates; relation model ${basename(kbModelFile)})`,
           ...notes,
         ].join('; ');
         const out = opts.out ?? calibrationPath(config);
@@ -150,19 +213,25 @@ export function registerTrainCalibration(train: Command): void {
         };
         writeCalibrationFile(out, file);
 
-        const byRoute = { mrc: coverageCurve(squad.questions, cal), cqa: coverageCurve(cqa, cal) };
+        const byRoute = {
+          kbqa: coverageCurve(kbqa.own, cal),
+          mrc: coverageCurve(squadBoth, cal),
+          cqa: coverageCurve(cqa, cal),
+        };
         const lines = [
           ...(['kbqa', 'mrc', 'cqa'] as const).map((r) => {
             const { a, b, c } = routes[r];
             return `${r}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`;
           }),
           '',
-          'threshold  coverage  precision  mrc cov  mrc prec  cqa cov  cqa prec',
+          'threshold  coverage  precision  kb cov  kb prec  mrc cov  mrc prec  cqa cov  cqa prec',
           ...curve.map((p, i) =>
             [
               p.threshold.toFixed(2).padStart(9),
               fmt(p.coverage).padStart(9),
               fmt(p.precision).padStart(10),
+              fmt(byRoute.kbqa[i]?.coverage ?? null).padStart(7),
+              fmt(byRoute.kbqa[i]?.precision ?? null).padStart(8),
               fmt(byRoute.mrc[i]?.coverage ?? null).padStart(8),
               fmt(byRoute.mrc[i]?.precision ?? null).padStart(9),
               fmt(byRoute.cqa[i]?.coverage ?? null).padStart(8),

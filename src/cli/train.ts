@@ -15,6 +15,7 @@ import { writeMatcherFile } from '../cqa/matcher-model.js';
 import { labelQuestions, readMetaqa } from '../eval/metaqa.js';
 import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
 import { openKbStore } from '../kbqa/open-store.js';
+import { literalNode } from '../kbqa/paths.js';
 import { RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
 import { contextFrom } from './context.js';
@@ -50,13 +51,17 @@ export function registerTrain(program: Command): void {
         }
         const { graph, linker } = await KbqaRoute.index(store);
         const bar = progressBar('paths');
-        // Names resolve through the KB's own labels, so any KB with rdfs:label (or alternatives) works.
+        // Names resolve through the KB's own labels, so any KB with rdfs:label (or alternatives)
+        // works; an answer no entity is named by is a value ("45925301", "1963-12-12").
         const labelled = labelQuestions(
           graph,
           files.flatMap((f) => readMetaqa(f)),
           (d, t) => bar.update(d, t),
           5,
-          (name) => linker.byLabel(name),
+          (name) => {
+            const iris = linker.byLabel(name);
+            return iris.length > 0 ? iris : [literalNode(name)];
+          },
         );
         bar.stop();
         if (labelled.length === 0) {

@@ -90,8 +90,17 @@ export interface AskRequest {
   reader?: string;
   /** Most answers to return (default 5). */
   topK?: number;
-  /** Add each route's raw output and the parse to the answer. */
+  /** Add each route's raw candidates and how the ranker scored them to the answer. */
   explain?: boolean;
+}
+
+/** How the ranker reached its answer (asked for with `explain`). */
+export interface Explanation {
+  /** Where the calibration came from, and the probability needed to answer. */
+  calibration: string;
+  threshold: number;
+  /** Every candidate before merging: the route's own score and its calibrated probability. */
+  candidates: Array<{ route: RouteName; text: string; raw: number; calibrated: number }>;
 }
 
 export interface RouteTiming {
@@ -114,4 +123,5 @@ export interface Answer {
   warnings: string[];
   /** Total time, ms. */
   ms: number;
+  explanation?: Explanation;
 }

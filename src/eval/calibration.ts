@@ -3,7 +3,8 @@
  * curve the abstention threshold is chosen from.
  *
  * A route's candidates for a question are labelled right or wrong (MRC: F1 ≥ 0.5 against a gold
- * answer, never right for an unanswerable question; CQA: the candidate thread is relevant), and
+ * answer, never right for an unanswerable question; CQA: the candidate thread is relevant; KBQA: a
+ * gold answer, on the KB's own questions and on other routes' questions it should not answer), and
  * p = σ(a · logit(raw) + b + c · log(3 · w̃)) is fitted per route by logistic regression. The curve
  * takes each question's best calibrated candidate: answered when it clears the threshold, right
  * when that candidate is; a question with no right candidate should be abstained on.
@@ -14,11 +15,14 @@ import type { ParsedQuestion, RouteName, VectorEncoder } from '../core/types.js'
 import { Archive } from '../cqa/archive.js';
 import { readSemevalQuestions, semevalThreads } from '../cqa/import.js';
 import { Matcher, questionText } from '../cqa/matcher.js';
+import type { KbqaRoute } from '../kbqa/route.js';
 import type { SpanReader } from '../mrc/reader.js';
 import type { MrcRoute } from '../mrc/route.js';
 import type { CurvePoint } from '../rank/calibration-file.js';
 import { fitLogistic, type LogisticModel } from '../rank/logistic.js';
 import { type Calibration, calibrated, type RouteCalibration } from '../rank/ranker.js';
+import { answerMatches } from './demo.js';
+import type { MetaqaQuestion } from './metaqa.js';
 import { f1Score } from './squad.js';
 import { loadSquad } from './squad-data.js';
 
@@ -57,12 +61,21 @@ export function calibrationFeatures(c: Pick<LabelledCandidate, 'route' | 'raw' |
 /** Below this standard deviation of log(3 · w̃) the router term cannot be told apart from the bias. */
 export const MIN_ROUTER_SPREAD = 0.1;
 
+/**
+ * The most weight the router's belief may get. Held-out questions come from benchmarks the router
+ * was trained on, so on them it is nearly always right and a free fit gives it the last word
+ * (c ≈ 3: a sure KB answer to a question worded like SQuAD's fell to 13%); the ranker's rule is
+ * that routing weighs answers but never hides a sure one. At c = 1 it moves a score by at most
+ * 1.5 logits.
+ */
+export const MAX_ROUTER_WEIGHT = 1;
+
 export interface RouteFit {
   calibration: RouteCalibration;
   /** Standard deviation of log(3 · w̃) over the candidates. */
   routerSpread: number;
-  /** False when c was kept (the router term barely varied) and only a and b were fitted. */
-  fittedC: boolean;
+  /** How c was set: fitted; kept (the router term barely varied); or held at MAX_ROUTER_WEIGHT. */
+  c: 'fitted' | 'kept' | 'capped';
 }
 
 /**
@@ -83,10 +96,21 @@ export function fitRouteCalibration(
   const routerSpread = Math.sqrt(router.reduce((s, v) => s + (v - mean) ** 2, 0) / router.length);
   if (routerSpread >= MIN_ROUTER_SPREAD) {
     const m = fitLogistic(['logit_raw', 'log_router'], xs, ys);
+    const c = m.weights[1] ?? 0;
+    if (c <= MAX_ROUTER_WEIGHT) {
+      return { calibration: { a: m.weights[0] ?? 0, b: m.bias, c }, routerSpread, c: 'fitted' };
+    }
+    // Held at the cap: a and b are fitted with the router term as a fixed offset.
+    const held = fitLogistic(
+      ['logit_raw'],
+      xs.map((x) => [x[0] ?? 0]),
+      ys,
+      { offsets: router.map((r) => MAX_ROUTER_WEIGHT * r) },
+    );
     return {
-      calibration: { a: m.weights[0] ?? 0, b: m.bias, c: m.weights[1] ?? 0 },
+      calibration: { a: held.weights[0] ?? 0, b: held.bias, c: MAX_ROUTER_WEIGHT },
       routerSpread,
-      fittedC: true,
+      c: 'capped',
     };
   }
   const m = fitLogistic(
@@ -97,7 +121,7 @@ export function fitRouteCalibration(
   return {
     calibration: { a: m.weights[0] ?? 0, b: m.bias - keepC * mean, c: keepC },
     routerSpread,
-    fittedC: false,
+    c: 'kept',
   };
 }
 
@@ -247,4 +271,42 @@ export async function semevalHeldOut(opts: {
     );
   }
   return questions;
+}
+
+/**
+ * The KBQA route's top answer to held-out questions about its KB (right when it is a gold answer)
+ * and to other routes' questions (`others`, right only when a gold answer matches, F1 ≥ 0.5): the
+ * second kind is where a KB answer must come out unlikely — a question about a treaty that names
+ * Japan must not be answered with Japan's independence date.
+ */
+export async function kbqaHeldOut(opts: {
+  route: KbqaRoute;
+  questions: readonly MetaqaQuestion[];
+  others: ReadonlyArray<{ question: string; answers: readonly string[] }>;
+  parse: (text: string) => ParsedQuestion;
+  onQuestion?: (done: number, total: number) => void;
+}): Promise<{ own: HeldOutQuestion[]; others: HeldOutQuestion[] }> {
+  const total = opts.questions.length + opts.others.length;
+  let done = 0;
+  const ask = async (question: string, right: (text: string) => boolean): Promise<HeldOutQuestion> => {
+    const parsed = opts.parse(question);
+    const { candidates } = await opts.route.answer(parsed.normalized, { limit: 20 });
+    opts.onQuestion?.(++done, total);
+    return candidates.map((c) => ({
+      route: 'kbqa',
+      raw: c.score,
+      weight: parsed.routeWeights.kbqa,
+      // A value is shown formatted ("12 December 1963") but kept as written ("1963-12-12").
+      correct: right(c.text) || (c.value !== undefined && right(c.value)),
+    }));
+  };
+  const own: HeldOutQuestion[] = [];
+  for (const q of opts.questions) {
+    own.push(await ask(q.question, (t) => q.answers.some((g) => answerMatches(t, g))));
+  }
+  const others: HeldOutQuestion[] = [];
+  for (const q of opts.others) {
+    others.push(await ask(q.question, (t) => q.answers.some((g) => f1Score(g, t) >= MRC_CORRECT_F1)));
+  }
+  return { own, others };
 }

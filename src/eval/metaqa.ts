@@ -72,18 +72,24 @@ export function labelQuestions(
 ): LabelledQuestion[] {
   const out: LabelledQuestion[] = [];
   // Questions of one template differ only in the entity: a few labelled examples per masked text
-  // are enough for the vote, and keep the path search (the costly part) short.
+  // are enough for the vote, and keep the path search (the costly part) short. One wording can
+  // mean two paths by the kind of entity ("which continent is X in": a country's continent, a
+  // city's country's), so the quota is per masked text and class of the topic.
   const seen = new Map<string, number>();
   questions.forEach((q, i) => {
     const masked = maskMention(q.question, q.span[0], q.span[1]);
-    if ((seen.get(masked) ?? 0) < perTemplate) {
-      const topic = resolve(q.topic)[0];
-      const found = topic && bestPath(graph, topic, new Set(q.answers.flatMap(resolve)));
+    // A name several entities share (Singapore the city and the country) cannot tell which one
+    // the question is about, so it labels nothing.
+    const named = resolve(q.topic);
+    const topic = named.length === 1 ? named[0] : undefined;
+    const key = `${masked}\t${topic ? graph.typesOf(topic).sort().join(' ') : ''}`;
+    if (topic && (seen.get(key) ?? 0) < perTemplate) {
+      const found = bestPath(graph, topic, new Set(q.answers.flatMap(resolve)));
       // A question two paths answer equally well (director = writer) teaches nothing: skip it —
       // unless they are one path walked either way over a symmetric relation (borders).
       const [only, ...others] = found && found.f1 >= 0.5 ? oneWay(found.paths) : [];
       if (only && others.length === 0) {
-        seen.set(masked, (seen.get(masked) ?? 0) + 1);
+        seen.set(key, (seen.get(key) ?? 0) + 1);
         out.push({ masked, path: pathKey(only) });
       }
     }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { fnv1a } from '../core/hash.js';
 import type { RouteName } from '../core/types.js';
-import { readSemevalQuestions } from '../cqa/import.js';
+import { readArchive, readSemevalQuestions } from '../cqa/import.js';
 import { questionText } from '../cqa/matcher.js';
 import { normalize } from '../parse/analyse.js';
 import { type QuestionParser, ROUTES, type RouterExample, routerText } from '../parse/router.js';
@@ -44,6 +44,29 @@ export function readRoutingQuestions(files: Record<RouteName, string[]>): Router
     }
   }
   return out;
+}
+
+/**
+ * Questions about the installed data, to train on beside the benchmark: the bundled KB's generated
+ * questions teach the router what this KB is asked (geography, which SQuAD questions resemble too),
+ * the bundled archive's questions what the community board is asked. At most `limit` per file.
+ */
+export async function readExtraExamples(
+  route: RouteName,
+  file: string,
+  limit = 2000,
+): Promise<RouterExample[]> {
+  const texts =
+    route === 'kbqa'
+      ? readMetaqa(file).map((q) => q.question)
+      : route === 'cqa'
+        ? (await readArchive(file)).map((t) => questionText(t.subject, t.body))
+        : loadSquad(file).questions.map((q) => q.question);
+  return texts
+    .map((text) => ({ text, route, order: fnv1a(`extra:${text}`) }))
+    .sort((a, b) => a.order - b.order)
+    .slice(0, limit)
+    .map(({ text }) => ({ text, route }));
 }
 
 /** What the split and de-duplication go by: two questions the router cannot tell apart are one. */

@@ -4,8 +4,9 @@
  * gold answers from the topic entity, found over an in-memory copy of the KB's entity edges.
  */
 
-import { bgp, filter, op, select, toSparql, triple, v } from './sparql.js';
+import { bgp, filter, iri, op, select, toSparql, triple, v } from './sparql.js';
 import type { RdfStore } from './store.js';
+import { NAME_PREDICATES, RDF_TYPE, SCHEMA_UNIT_TEXT } from './vocab.js';
 
 export interface Hop {
   predicate: string;
@@ -22,11 +23,27 @@ export function parsePathKey(key: string): RelationPath {
   return [...key.matchAll(/(\^?)<([^>]+)>/g)].map((m) => ({ predicate: m[2] ?? '', inverse: m[1] === '^' }));
 }
 
-/** Entity-to-entity edges of the KB, indexed both ways. */
+/**
+ * A literal value as a graph node: its lexical form behind a quote, which no IRI starts with, so
+ * "45925301" (a population) can be a path's end and a training answer like any entity.
+ */
+export function literalNode(lexical: string): string {
+  return `"${lexical}`;
+}
+
+/**
+ * The KB's edges, indexed both ways: entity to entity, and entity to literal value (numbers,
+ * dates, strings), names left out — they are the linker's. Units declared on predicates
+ * (`schema:unitText`) are kept to show values with.
+ */
 export class KbGraph {
   private readonly out = new Map<string, Array<[number, string]>>();
   private readonly in = new Map<string, Array<[number, string]>>();
   readonly predicates: string[] = [];
+  /** Predicates with literal values. */
+  readonly literalPredicates = new Set<string>();
+  /** Unit symbol or name per predicate ("km²"). */
+  readonly units = new Map<string, string>();
 
   add(s: string, p: string, o: string): void {
     let pi = this.predicates.indexOf(p);
@@ -41,15 +58,47 @@ export class KbGraph {
   }
 
   static async fromStore(store: RdfStore): Promise<KbGraph> {
+    const o = v('o');
     const q = select(
-      [v('s'), v('p'), v('o')],
-      [bgp([triple(v('s'), v('p'), v('o'))]), filter(op('isiri', v('o')))],
+      [v('s'), v('p'), o],
+      [
+        bgp([triple(v('s'), v('p'), o)]),
+        filter(
+          op(
+            '||',
+            op('isiri', o),
+            op('&&', op('isliteral', o), op('notin', v('p'), NAME_PREDICATES.map(iri))),
+          ),
+        ),
+      ],
     );
     const g = new KbGraph();
     for (const row of await store.select(toSparql(q))) {
-      if (row.s && row.p && row.o) g.add(row.s.value, row.p.value, row.o.value);
+      if (!row.s || !row.p || !row.o) continue;
+      if (row.o.type === 'uri') g.add(row.s.value, row.p.value, row.o.value);
+      else if (row.p.value === SCHEMA_UNIT_TEXT) g.units.set(row.s.value, row.o.value);
+      else {
+        g.literalPredicates.add(row.p.value);
+        g.add(row.s.value, row.p.value, literalNode(row.o.value));
+      }
     }
     return g;
+  }
+
+  /** Classes of a node (rdf:type). */
+  typesOf(node: string): string[] {
+    const ti = this.predicates.indexOf(RDF_TYPE);
+    return (this.out.get(node) ?? []).filter(([p]) => p === ti).map(([, c]) => c);
+  }
+
+  /** The nodes a path reaches from `topic`, never through the topic again (as translate.ts walks). */
+  reach(topic: string, path: RelationPath): Set<string> {
+    let nodes = new Set([topic]);
+    for (const hop of path) {
+      nodes = this.step(nodes, hop);
+      nodes.delete(topic);
+    }
+    return nodes;
   }
 
   degree(node: string): number {

@@ -1,7 +1,7 @@
 /**
  * Question → relation path, learned from examples: the question with its topic entity masked,
  * as TF-IDF weighted word unigrams and bigrams, classified by its nearest training questions
- * (cosine similarity, similarity-weighted vote over their paths). Serialises to plain JSON.
+ * (cosine similarity, a vote weighted by its cube). Serialises to plain JSON.
  */
 
 export interface LabelledQuestion {
@@ -14,6 +14,8 @@ export interface PathPrediction {
   path: string;
   /** Share of the neighbours' similarity mass voting for this path, 0..1. */
   score: number;
+  /** Cosine of the closest training question with this path, 0..1: how familiar the wording is. */
+  similarity: number;
 }
 
 export const MASK = 'ENT';
@@ -75,14 +77,22 @@ export class RelationModel {
     return model;
   }
 
+  /**
+   * TF-IDF vector, unit length. Words never seen in training count in the length at the rarest
+   * word's weight, so a question that only partly resembles the training wordings is not scored
+   * as if its unknown words were not there.
+   */
   private vectorize(feats: string[]): SparseVec {
     const vec: SparseVec = new Map();
+    const unseen = new Map<string, number>();
+    const rarest = Math.max(0, ...this.idf);
     for (const f of feats) {
       const id = this.vocab.get(f);
       if (id !== undefined) vec.set(id, (vec.get(id) ?? 0) + (this.idf[id] ?? 0));
+      else unseen.set(f, (unseen.get(f) ?? 0) + rarest);
     }
     let norm = 0;
-    for (const x of vec.values()) norm += x * x;
+    for (const x of [...vec.values(), ...unseen.values()]) norm += x * x;
     norm = Math.sqrt(norm) || 1;
     for (const [id, x] of vec) vec.set(id, x / norm);
     return vec;
@@ -100,13 +110,20 @@ export class RelationModel {
     }
     sims.sort((a, b) => b[0] - a[0]);
     const votes = new Map<string, number>();
+    const closest = new Map<string, number>();
     let mass = 0;
-    for (const [s, path] of sims.slice(0, this.k)) {
-      votes.set(path, (votes.get(path) ?? 0) + s);
-      mass += s;
+    // Neighbours tied with the k-th count too: one wording may be labelled with several paths
+    // (by the kind of entity), and the order of equal examples must not pick among them.
+    const kth = sims[Math.min(this.k, sims.length) - 1]?.[0] ?? 0;
+    const near = sims.filter(([s], i) => i < this.k || s >= kth - 1e-9);
+    for (const [s, path] of near) {
+      // Cubed, so a few near-identical wordings outvote a crowd of loosely similar ones.
+      votes.set(path, (votes.get(path) ?? 0) + s ** 3);
+      if (!closest.has(path)) closest.set(path, s);
+      mass += s ** 3;
     }
     return [...votes]
-      .map(([path, w]) => ({ path, score: mass > 0 ? w / mass : 0 }))
+      .map(([path, w]) => ({ path, score: mass > 0 ? w / mass : 0, similarity: closest.get(path) ?? 0 }))
       .sort((a, b) => b.score - a.score)
       .slice(0, top);
   }

@@ -5,10 +5,17 @@
 import type { Candidate, LinkedEntity } from '../core/types.js';
 import { EntityLinker, type Mention } from './link.js';
 import { KbGraph, parsePathKey, type RelationPath } from './paths.js';
-import { maskMention, type RelationModel } from './relation-model.js';
+import { MASK, maskMention, type RelationModel } from './relation-model.js';
 import { toSparql } from './sparql.js';
-import type { RdfStore } from './store.js';
-import { askQuery, countQuery, listQuery, orderablePropertiesQuery, superlativeQuery } from './translate.js';
+import type { RdfStore, SparqlTerm } from './store.js';
+import {
+  askQuery,
+  countQuery,
+  listQuery,
+  orderablePropertiesQuery,
+  superlativeQuery,
+  type Walk,
+} from './translate.js';
 
 export interface KbqaOptions {
   /** The topic mention's character span, when the caller knows it (MetaQA's brackets). */
@@ -44,6 +51,12 @@ const SUPERLATIVES: Array<{ cue: RegExp; descending: boolean; names: RegExp }> =
   { cue: /\b(oldest|earliest|first)\b/i, descending: false, names: /date|year|inception|founded/i },
 ];
 const YES_NO_Q = /^\s*(is|was|are|were|did|does|do|has|have|had)\b/i;
+const BOTH_Q = /\bboth\b/i;
+
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+const NUMERIC = new Set(['integer', 'decimal', 'double', 'float', 'long', 'int', 'nonNegativeInteger']);
+const NUMBER_FORMAT = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
 export class KbqaRoute {
   constructor(
@@ -61,29 +74,103 @@ export class KbqaRoute {
   }
 
   /**
-   * The best (entity, path) pair: mentions longest first, each mention's candidates in order,
-   * paths by the model's vote; an entity must have the path's first hop (type compatibility).
+   * The best (entity, path) pair: mentions longest first, each mention's candidates in order.
+   * An entity must have the path's first hop (type compatibility); among the paths it has, the
+   * model's vote is renormalised — "which continent is X in" is one path for a country and
+   * another for a city — and the path with the most votes wins.
    */
   private plan(
     question: string,
     mentions: Mention[],
   ): { entity: LinkedEntity; path: RelationPath; score: number; mention: Mention } | undefined {
     for (const m of mentions) {
-      const predictions = this.model.predict(maskMention(question, m.start, m.end));
+      const predictions = this.model.predict(this.masked(question, m, mentions), 5);
       for (const entity of m.candidates) {
         const hops = new Set(
           this.graph.hopsFrom(entity.iri).map((h) => `${h.inverse ? '^' : ''}${h.predicate}`),
         );
-        for (const p of predictions) {
-          const path = parsePathKey(p.path);
-          const first = path[0];
-          if (first && hops.has(`${first.inverse ? '^' : ''}${first.predicate}`)) {
-            return { entity, path, score: entity.score * p.score, mention: m };
-          }
-        }
+        const fits = predictions
+          .map((p) => ({ ...p, path: parsePathKey(p.path) }))
+          .filter(({ path: [first] }) => first && hops.has(`${first.inverse ? '^' : ''}${first.predicate}`));
+        const best = fits[0];
+        if (!best) continue;
+        const mass = fits.reduce((sum, p) => sum + p.score, 0);
+        // A wording unlike every training question (a question for another route that happens
+        // to name a country) weakens the answer however unanimous the vote.
+        const score = entity.score * (best.score / mass) * best.similarity;
+        return { entity, path: best.path, score, mention: m };
       }
     }
     return undefined;
+  }
+
+  /**
+   * The question as the relation model sees it: the topic masked; in "both X and Y" the pair
+   * becomes one masked topic, so the wording is the one-topic question's.
+   */
+  private masked(question: string, m: Mention, mentions: Mention[]): string {
+    const other = BOTH_Q.test(question)
+      ? mentions.find((o) => o !== m && o.candidates.length > 0)
+      : undefined;
+    if (!other) return maskMention(question, m.start, m.end);
+    const [first, second] = m.start < other.start ? [m, other] : [other, m];
+    if (second.start < first.end) return maskMention(question, m.start, m.end);
+    const text = maskMention(maskMention(question, second.start, second.end), first.start, first.end);
+    return text.replace(/\bboth\s+/i, '').replace(new RegExp(`${MASK}\\s+(?:and|&)\\s+${MASK}`), MASK);
+  }
+
+  /**
+   * The class the question asks for, when the path's answers are of mixed classes and the
+   * question names one ("how many countries" leaves out the dependencies a continent also holds).
+   */
+  private answerType(question: string, mention: Mention, reached: ReadonlySet<string>): string | undefined {
+    const words = new Set(
+      (question.slice(0, mention.start) + question.slice(mention.end)).toLowerCase().match(/\p{L}+/gu) ?? [],
+    );
+    const counts = new Map<string, number>();
+    for (const n of reached) for (const c of this.graph.typesOf(n)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (const [cls, n] of counts) {
+      if (n === reached.size) continue;
+      const name = (cls.split(/[/#]/).pop() ?? '').toLowerCase();
+      const plural = name.endsWith('y') ? `${name.slice(0, -1)}ies` : `${name}s`;
+      if (name && (words.has(name) || words.has(plural))) return cls;
+    }
+    return undefined;
+  }
+
+  /** Second topics for "both X and Y": other mentions from which the same path starts. */
+  private alsoFrom(
+    question: string,
+    mentions: Mention[],
+    plan: { mention: Mention; path: RelationPath },
+  ): string[] {
+    if (!BOTH_Q.test(question)) return [];
+    const first = plan.path[0];
+    const out: string[] = [];
+    for (const m of mentions) {
+      const e = m.candidates[0];
+      if (m === plan.mention || !e || !first) continue;
+      if (
+        this.graph.hopsFrom(e.iri).some((h) => h.predicate === first.predicate && h.inverse === first.inverse)
+      )
+        out.push(e.iri);
+    }
+    return out.slice(0, 1);
+  }
+
+  /** A value as shown to a person: digits grouped, with the predicate's unit; dates written out. */
+  private display(term: SparqlTerm, path: RelationPath): string {
+    const last = path[path.length - 1];
+    const unit = last ? this.graph.units.get(last.predicate) : undefined;
+    const type = term.datatype?.slice(XSD.length);
+    if (term.datatype?.startsWith(XSD) && type && NUMERIC.has(type) && Number.isFinite(Number(term.value))) {
+      const n = NUMBER_FORMAT.format(Number(term.value));
+      return unit ? `${n} ${unit}` : n;
+    }
+    if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(term.value)) {
+      return DATE_FORMAT.format(new Date(`${term.value}T00:00:00Z`));
+    }
+    return term.value;
   }
 
   async answer(question: string, opts: KbqaOptions = {}): Promise<KbqaResult> {
@@ -96,10 +183,18 @@ export class KbqaRoute {
     const qopts = opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs };
     const t0 = performance.now();
     const ms = (): number => performance.now() - t0;
-    const linked = [plan.entity];
+    const last = plan.path[plan.path.length - 1];
+    // A path ending in a value ("how many people live in X") asks for that value, not a count.
+    const asksValue = last !== undefined && this.graph.literalPredicates.has(last.predicate);
+    const also = this.alsoFrom(question, mentions, plan);
+    const type = asksValue
+      ? undefined
+      : this.answerType(question, plan.mention, this.graph.reach(plan.entity.iri, plan.path));
+    const w: Walk = { topics: [plan.entity.iri, ...also], path: plan.path, ...(type ? { type } : {}) };
+    const linked = [plan.entity, ...entities.filter((e) => also.includes(e.iri))];
 
-    if (COUNT_Q.test(question)) {
-      const query = toSparql(countQuery(plan.entity.iri, plan.path));
+    if (COUNT_Q.test(question) && !asksValue) {
+      const query = toSparql(countQuery(w));
       const rows = await this.store.select(query, qopts);
       const sparqlMs = ms();
       const n = rows[0]?.count?.value ?? '0';
@@ -114,7 +209,7 @@ export class KbqaRoute {
 
     const other = mentions.find((m) => m !== plan.mention)?.candidates[0];
     if (YES_NO_Q.test(question) && other) {
-      const query = toSparql(askQuery(plan.entity.iri, plan.path, other.iri));
+      const query = toSparql(askQuery(w, other.iri));
       const yes = await this.store.ask(query, qopts);
       const sparqlMs = ms();
       const evidence = { kind: 'sparql' as const, query, entities: [...linked, other], rows: 1 };
@@ -127,16 +222,13 @@ export class KbqaRoute {
       };
     }
 
-    const sup = SUPERLATIVES.find((s) => s.cue.test(question));
-    let query = toSparql(listQuery(plan.entity.iri, plan.path, opts.limit ?? 100));
+    const sup = asksValue ? undefined : SUPERLATIVES.find((s) => s.cue.test(question));
+    let query = toSparql(listQuery(w, opts.limit ?? 100));
     if (sup) {
-      const props = await this.store.select(
-        toSparql(orderablePropertiesQuery(plan.entity.iri, plan.path)),
-        qopts,
-      );
+      const props = await this.store.select(toSparql(orderablePropertiesQuery(w)), qopts);
       const names = props.map((r) => r.p?.value ?? '').filter((p) => p !== '');
       const prop = names.find((p) => sup.names.test(p.split(/[/#:]/).pop() ?? '')) ?? names[0];
-      if (prop) query = toSparql(superlativeQuery(plan.entity.iri, plan.path, prop, sup.descending));
+      if (prop) query = toSparql(superlativeQuery(w, prop, sup.descending));
     }
     const rows = await this.store.select(query, qopts);
     const sparqlMs = ms();
@@ -146,7 +238,8 @@ export class KbqaRoute {
     for (const r of rows) {
       if (!r.answer || seen.has(r.answer.value)) continue;
       seen.add(r.answer.value);
-      const text = r.label?.value ?? r.answer.value;
+      const text =
+        r.label?.value ?? (r.answer.type === 'uri' ? r.answer.value : this.display(r.answer, plan.path));
       candidates.push({ text, value: r.answer.value, score: plan.score, route: 'kbqa', evidence });
     }
     return { candidates, query, entities, sparqlMs };

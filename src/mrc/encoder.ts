@@ -4,10 +4,16 @@
  * the graph (training/export_encoder.py), so its output rows are the vectors as they are.
  */
 import { join } from 'node:path';
-import type ort from 'onnxruntime-node';
 import { QaError } from '../core/errors.js';
 import type { EncoderEntry } from './models.js';
-import { bertFeeds, openSession, run, type SessionOptions, tokenizerFor } from './session.js';
+import {
+  bertFeeds,
+  type ModelSession,
+  openSession,
+  run,
+  type SessionOptions,
+  tokenizerFor,
+} from './session.js';
 import type { WordPieceTokenizer } from './tokenizer.js';
 
 export type EncoderOptions = SessionOptions;
@@ -26,7 +32,7 @@ export class SentenceEncoder {
   private constructor(
     readonly entry: EncoderEntry,
     readonly tokenizer: WordPieceTokenizer,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
   ) {
     this.dim = entry.manifest.dim;
   }

@@ -2,11 +2,17 @@
  * The extractive span reader: tokenize → windows → batched ONNX forward → span decoding.
  * One onnxruntime session per model, opened once and shared by every request.
  */
-import type ort from 'onnxruntime-node';
 import { QaError } from '../core/errors.js';
 import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
 import type { ReaderEntry } from './models.js';
-import { bertFeeds, openSession, run, type SessionOptions, tokenizerFor } from './session.js';
+import {
+  bertFeeds,
+  type ModelSession,
+  openSession,
+  run,
+  type SessionOptions,
+  tokenizerFor,
+} from './session.js';
 import type { Token, WordPieceTokenizer } from './tokenizer.js';
 import { makeWindows, type Window } from './windows.js';
 
@@ -36,7 +42,7 @@ export class SpanReader {
   private constructor(
     readonly entry: ReaderEntry,
     readonly tokenizer: WordPieceTokenizer,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
   ) {}
 
   get name(): string {

@@ -1,10 +1,16 @@
 /**
  * The MRC route: retrieve passages, read the best few with the span reader in one batch, and
- * return each passage's best spans with the passage as evidence. A span's score is the reader's
- * probability for it (softmax over the passage's n-best spans and its no-answer entry), so a
- * passage the reader thinks holds no answer gives low scores rather than none.
+ * return each passage's best spans with the passage as evidence.
+ *
+ * A span's score is one softmax over every passage's n-best spans and a single no-answer entry,
+ * so passages that disagree share the probability (read one by one, each would claim nearly
+ * all of it). The no-answer entry is the most answerable passage's null logit moved by the
+ * reader's tuned no-answer threshold: the best span outscores it exactly when the reader, on its
+ * own, would answer.
  */
-import type { Candidate } from '../core/types.js';
+import type { Candidate, PassageEvidence } from '../core/types.js';
+import { normalizeAnswer } from '../eval/squad.js';
+import { softmax } from './decode.js';
 import type { SpanReader } from './reader.js';
 import type { RetrievalMode, RetrievedPassage, Retriever } from './retriever.js';
 
@@ -28,27 +34,42 @@ export class MrcRoute {
     const mode = opts.mode ?? (this.retriever.hasDense ? 'hybrid' : 'bm25');
     const passages = await this.retriever.retrieve(question, opts.passages ?? 5, mode);
     if (passages.length === 0) return { candidates: [], passages };
+    const decode = reader.decodeOptions();
     const results = await reader.readBatch(
       passages.map((p) => ({ question, context: p.text })),
-      { topK: opts.spansPerPassage ?? 2 },
+      { topK: decode.nBest },
     );
-    const candidates = passages.flatMap((p, i): Candidate[] =>
-      (results[i]?.answers ?? []).map((a) => ({
-        text: a.text,
-        // A passage the reader rejects still offers its spans, at the reader's (low) confidence.
-        score: a.probability,
-        route: 'mrc',
-        evidence: {
-          kind: 'passage',
-          docId: p.docKey,
-          ...(p.title ? { title: p.title } : {}),
-          passage: p.text,
-          start: a.start,
-          end: a.end,
-          reader: reader.name,
-        },
-      })),
-    );
+    const nullLogit = Math.min(...results.map((r) => r.nullLogit)) - decode.nullThreshold;
+    const spans = results.flatMap((r, i) => r.answers.map((a) => ({ a, i })));
+    const probs = softmax([...spans.map((s) => s.a.logit), nullLogit]);
+    // One answer found in several passages is one candidate: its probabilities add up (they
+    // are shares of one distribution), the other passages become its supporting evidence.
+    const perPassage = opts.spansPerPassage ?? 2;
+    const kept = new Map<number, number>();
+    const byText = new Map<string, Candidate>();
+    spans.forEach(({ a, i }, k) => {
+      const p = passages[i];
+      if (!p || (kept.get(i) ?? 0) >= perPassage) return;
+      kept.set(i, (kept.get(i) ?? 0) + 1);
+      const evidence: PassageEvidence = {
+        kind: 'passage',
+        docId: p.docKey,
+        ...(p.title ? { title: p.title } : {}),
+        passage: p.text,
+        start: a.start,
+        end: a.end,
+        reader: reader.name,
+      };
+      const key = normalizeAnswer(a.text) || a.text;
+      const same = byText.get(key);
+      const score = probs[k] ?? 0;
+      if (!same) byText.set(key, { text: a.text, score, route: 'mrc', evidence });
+      else {
+        same.score = Math.min(1, same.score + score);
+        same.support = [...(same.support ?? []), evidence];
+      }
+    });
+    const candidates = [...byText.values()];
     return { candidates: candidates.sort((a, b) => b.score - a.score), passages };
   }
 }

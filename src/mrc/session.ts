@@ -1,13 +1,16 @@
 /**
  * What every BERT-style model in the registry needs: its WordPiece tokenizer, an onnxruntime session
- * checked for the tensors the caller relies on, and padded int64 feeds. Shared by the reader and
- * the encoder.
+ * (in its own worker thread) checked for the tensors the caller relies on, and padded int64 feeds.
+ * Shared by the reader and the encoder.
  */
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
 import { QaError } from '../core/errors.js';
 import type { ModelEntry } from './models.js';
+import { type FeedTensor, type OutputTensor, WorkerSession } from './session-worker.js';
 import { WordPieceTokenizer } from './tokenizer.js';
+
+export type { OutputTensor } from './session-worker.js';
+export type ModelSession = WorkerSession;
 
 export interface SessionOptions {
   /** Intra-op threads of the ONNX session (default: 1). */
@@ -27,16 +30,11 @@ export async function openSession(
   entry: ModelEntry,
   opts: SessionOptions,
   io: { inputs: readonly string[]; outputs: readonly string[] },
-): Promise<ort.InferenceSession> {
+): Promise<ModelSession> {
   const modelPath = join(entry.dir, entry.manifest.file);
-  let session: ort.InferenceSession;
+  let session: ModelSession;
   try {
-    session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: opts.threads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    session = await WorkerSession.open({ modelPath, threads: opts.threads ?? 1 });
   } catch (e) {
     throw new QaError('model_error', `onnxruntime cannot load the model: ${(e as Error).message}`, {
       where: modelPath,
@@ -60,14 +58,14 @@ export async function openSession(
   return session;
 }
 
-function int64(rows: readonly (readonly number[])[], width: number, pad: number): ort.Tensor {
+function int64(rows: readonly (readonly number[])[], width: number, pad: number): FeedTensor {
   const data = new BigInt64Array(rows.length * width).fill(BigInt(pad));
   rows.forEach((row, r) => {
     row.forEach((v, c) => {
       data[r * width + c] = BigInt(v);
     });
   });
-  return new ort.Tensor('int64', data, [rows.length, width]);
+  return { type: 'int64', data, dims: [rows.length, width] };
 }
 
 /**
@@ -75,12 +73,12 @@ function int64(rows: readonly (readonly number[])[], width: number, pad: number)
  * gives none) when the graph takes them.
  */
 export function bertFeeds(
-  session: ort.InferenceSession,
+  session: Pick<ModelSession, 'inputNames'>,
   rows: ReadonlyArray<{ inputIds: readonly number[]; typeIds?: readonly number[] }>,
   pad: number,
-): { feeds: Record<string, ort.Tensor>; width: number } {
+): { feeds: Record<string, FeedTensor>; width: number } {
   const width = Math.max(...rows.map((r) => r.inputIds.length));
-  const feeds: Record<string, ort.Tensor> = {
+  const feeds: Record<string, FeedTensor> = {
     input_ids: int64(
       rows.map((r) => r.inputIds),
       width,
@@ -104,10 +102,10 @@ export function bertFeeds(
 
 /** `session.run` with its failures as `model_error` naming the model folder. */
 export async function run(
-  session: ort.InferenceSession,
-  feeds: Record<string, ort.Tensor>,
+  session: ModelSession,
+  feeds: Record<string, FeedTensor>,
   where: string,
-): Promise<ort.InferenceSession.OnnxValueMapType> {
+): Promise<Record<string, OutputTensor>> {
   try {
     return await session.run(feeds);
   } catch (e) {

@@ -48,7 +48,8 @@ export function fitLogistic(
   features: string[],
   xs: readonly (readonly number[])[],
   ys: readonly number[],
-  opts: { l2?: number; iterations?: number } = {},
+  /** `offsets`: a fixed term added to each example's logit (a coefficient held, not fitted). */
+  opts: { l2?: number; iterations?: number; offsets?: readonly number[] } = {},
 ): LogisticModel {
   const d = features.length + 1; // the bias is the last coordinate and is not regularised
   const l2 = (opts.l2 ?? 1e-3) * xs.length;
@@ -58,7 +59,7 @@ export function fitLogistic(
     const hess = Array.from({ length: d }, () => new Array<number>(d).fill(0));
     xs.forEach((x, n) => {
       const row = [...x, 1];
-      const p = sigmoid(row.reduce((s, v, i) => s + v * (w[i] ?? 0), 0));
+      const p = sigmoid(row.reduce((s, v, i) => s + v * (w[i] ?? 0), opts.offsets?.[n] ?? 0));
       const err = p - (ys[n] ?? 0);
       const curv = Math.max(p * (1 - p), 1e-9);
       for (let i = 0; i < d; i++) {

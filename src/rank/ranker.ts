@@ -77,7 +77,11 @@ export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
       const lead = sorted[0] as Candidate;
       if (sorted.length === 1) return lead;
       const score = 1 - sorted.reduce((q, c) => q * (1 - c.score), 1);
-      return { ...lead, score, support: sorted.slice(1).map((c) => c.evidence) };
+      const support = [
+        ...(lead.support ?? []),
+        ...sorted.slice(1).flatMap((c) => [c.evidence, ...(c.support ?? [])]),
+      ];
+      return { ...lead, score, support };
     })
     .sort((x, y) => y.score - x.score);
 }
@@ -86,6 +90,8 @@ export interface Ranked {
   answers: Candidate[];
   abstained: boolean;
   reason?: string;
+  /** The candidates as they came, with their calibrated probabilities, for explaining. */
+  scored: Array<{ route: RouteName; text: string; raw: number; calibrated: number }>;
 }
 
 export function rank(
@@ -99,20 +105,32 @@ export function rank(
     ...c,
     score: calibrated(c.score, c.route, parsed.routeWeights[c.route], cal),
   }));
+  const scored = candidates.map((c, i) => ({
+    route: c.route,
+    text: c.text,
+    raw: c.score,
+    calibrated: scaled[i]?.score ?? 0,
+  }));
   const merged = mergeCandidates(scaled);
   const best = merged[0];
   if (!best) {
     const where = ranRoutes.length ? ranRoutes.join(', ') : 'no route';
-    return { answers: [], abstained: true, reason: `no candidate answer was found (${where} searched)` };
+    return {
+      answers: [],
+      abstained: true,
+      reason: `no candidate answer was found (${where} searched)`,
+      scored,
+    };
   }
   if (best.score < cal.threshold) {
     return {
       answers: [],
       abstained: true,
+      scored,
       reason:
         `the best answer found, "${best.text}" (${best.route}), is only ${(100 * best.score).toFixed(0)}% likely ` +
         `to be right, below the ${(100 * cal.threshold).toFixed(0)}% needed to answer`,
     };
   }
-  return { answers: merged.slice(0, topK), abstained: false };
+  return { answers: merged.slice(0, topK), abstained: false, scored };
 }

@@ -177,6 +177,16 @@ export const answer = z
     timings: z.array(routeTiming),
     warnings: z.array(z.string()),
     ms: z.number(),
+    explanation: z
+      .object({
+        calibration: z.string(),
+        threshold: z.number(),
+        candidates: z.array(
+          z.object({ route: routeName, text: z.string(), raw: z.number(), calibrated: z.number() }),
+        ),
+      })
+      .optional()
+      .describe('With `explain`: every candidate as its route scored it and as the ranker calibrated it'),
   })
   .register(apiSchemas, { id: 'Answer', description: 'Ranked answers, or an abstention with a reason' });
 

@@ -99,4 +99,52 @@ describe('Pipeline over the bundled geography KB', () => {
       await p.close();
     }
   });
+
+  it('answers values with units and dates, intersections, classes and two hops', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
+    const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
+    const kb = openKbStore(cfg);
+    await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
+    await kb.close();
+    const p = await Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+    const top = async (question: string) =>
+      (await p.ask({ question, routes: ['kbqa'], topK: 10 })).answers.map((a) => a.text);
+    try {
+      expect(await top('What is the population of Kenya?')).toEqual(['45,925,301']);
+      // "How many" asking for a value is not a count.
+      expect(await top('How many people live in Brazil?')).toEqual(['204,259,812']);
+      expect(await top('What is the area of Kenya?')).toEqual(['580,367 km²']);
+      expect(await top('When did Kenya become independent?')).toEqual(['12 December 1963']);
+      expect(await top('How high is Mount Everest?')).toEqual(['8,850 m']);
+      expect(await top('Which countries border both China and India?')).toEqual([
+        'Bhutan',
+        'Myanmar',
+        'Nepal',
+        'Pakistan',
+      ]);
+      // South America also holds dependencies (Falkland Islands); "countries" counts countries.
+      expect(await top('How many countries are in South America?')).toEqual(['12']);
+      expect(await top('On which continent is Mombasa?')).toEqual(['Africa']);
+      expect(await top('What is the largest city in Kenya?')).toEqual(['Nairobi']);
+      const both = await p.ask({ question: 'Which countries border both China and India?', explain: true });
+      expect(both.answers[0]?.evidence).toMatchObject({
+        kind: 'sparql',
+        entities: [expect.objectContaining({ label: 'China' }), expect.objectContaining({ label: 'India' })],
+      });
+      expect(both.explanation).toMatchObject({
+        threshold: expect.any(Number),
+        candidates: expect.arrayContaining([
+          expect.objectContaining({ route: 'kbqa', text: 'Bhutan', raw: expect.any(Number) }),
+        ]),
+      });
+      // A question for another route that names a country gets a weak KB answer, if any.
+      const treaty = await p.ask({
+        question: 'Which treaty did Japan sign with the US in 1854?',
+        routes: ['kbqa'],
+      });
+      expect(treaty.answers[0]?.score ?? 0).toBeLessThan(0.3);
+    } finally {
+      await p.close();
+    }
+  });
 });

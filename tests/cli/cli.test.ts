@@ -6,6 +6,7 @@ import type { Answer } from '../../src/core/types.js';
 import { qa } from '../helpers/cli.js';
 import { FIXTURE_MODELS, FIXTURES, SHARED } from '../helpers/fixtures.js';
 
+const ROOT = join(import.meta.dirname, '..', '..');
 const DEV11 = join(SHARED, 'data/squad/dev-v1.1.public.json');
 const DEV20 = join(SHARED, 'data/squad/dev-v2.0.public.json');
 // The fixture models, and the tiny reader by name (the repository's qa.config.json names a real one).
@@ -125,6 +126,37 @@ describe('qa ingest kb', () => {
     const again = qa(['ingest', 'kb', kb, '--format', 'metaqa', '--workspace', ws, '--json']);
     // Same triples again: the set is unchanged, so the store still holds 85.
     expect(JSON.parse(again.stdout)).toMatchObject({ triples: 85, storeTriples: 85, store: 'oxigraph' });
+  });
+});
+
+describe('qa eval demo', () => {
+  it('--json prints accuracy as a fraction, per-route figures and each outcome', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-ws-'));
+    expect(qa(['ingest', 'kb', join(ROOT, 'kb', 'geo.ttl'), '--workspace', ws]).code).toBe(0);
+    const file = join(ws, 'demo.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        questions: [
+          { id: 'capital', route: 'kbqa', question: 'What is the capital of Kenya?', answers: ['Nairobi'] },
+          { id: 'area', route: 'kbqa', question: 'What is the area of Kenya?', answers: ['580367'] },
+          { id: 'wrong', route: 'kbqa', question: 'What is the capital of France?', answers: ['Lyon'] },
+          { id: 'none', route: 'none', question: 'Blorf zimble quax?', unanswerable: true },
+        ],
+      }),
+    );
+    const r = qa(['eval', 'demo', file, '--workspace', ws, '--json']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, unknown> & {
+      per_group: Record<string, { total: number; correct: number }>;
+      outcomes: Array<{ id: string; correct: boolean; answer?: string }>;
+    };
+    expect(m).toMatchObject({ accuracy: 0.75, total: 4, abstention_rate: 0.25 });
+    expect(m.per_group.kbqa).toMatchObject({ total: 3, correct: 2 });
+    expect(m.outcomes.find((o) => o.id === 'wrong')).toMatchObject({ correct: false, answer: 'Paris' });
+    const bad = qa(['eval', 'demo', join(ws, 'missing.json'), '--workspace', ws]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('missing.json');
   });
 });
 

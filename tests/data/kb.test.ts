@@ -101,7 +101,16 @@ describe('kb/geo.ttl', () => {
       expect(values(c, `${GEO}population`), c).toHaveLength(1);
       expect(Number(values(c, `${GEO}population`)[0]), c).toBeGreaterThan(0);
     }
-    for (const s of bySubject.keys()) expect(values(s, RDFS_LABEL), s).toHaveLength(1);
+    // Predicates stating their unit are described, not named: a label would make them linkable.
+    const unitOf = (s: string) => values(s, 'https://schema.org/unitText');
+    for (const s of bySubject.keys()) {
+      if (unitOf(s).length === 0) expect(values(s, RDFS_LABEL), s).toHaveLength(1);
+    }
+    expect([`${GEO}area`, `${GEO}elevation`, `${GEO}gdp`].map((p) => unitOf(p)[0])).toEqual([
+      'km²',
+      'm',
+      'US dollars',
+    ]);
   });
 
   it('names the United Kingdom every common way', () => {

@@ -9,6 +9,7 @@ import {
   fitRouteCalibration,
   type HeldOutQuestion,
   type LabelledCandidate,
+  MAX_ROUTER_WEIGHT,
   sampleEvenly,
   thresholds,
   topCandidates,
@@ -104,13 +105,13 @@ describe('fitRouteCalibration', () => {
   it('recovers a, b and c, rising with the raw score, when the router weight varies', () => {
     const rnd = stream(11);
     const fit = fitRouteCalibration(
-      synthetic(() => rnd(), 1),
+      synthetic(() => rnd(), 0.7),
       0.5,
     );
-    expect(fit?.fittedC).toBe(true);
+    expect(fit?.c).toBe('fitted');
     expect(fit?.calibration.a).toBeCloseTo(2, 0);
     expect(fit?.calibration.b).toBeCloseTo(-1, 0);
-    expect(fit?.calibration.c).toBeCloseTo(1, 0);
+    expect(fit?.calibration.c).toBeCloseTo(0.7, 0);
     const cal = withMrc(fit?.calibration ?? { a: 0, b: 0, c: 0 });
     const ps = [0.1, 0.3, 0.5, 0.7, 0.9].map((raw) => calibrated(raw, 'mrc', 1 / 3, cal));
     for (let i = 1; i < ps.length; i++) expect(ps[i]).toBeGreaterThan(ps[i - 1] ?? 1);
@@ -121,7 +122,7 @@ describe('fitRouteCalibration', () => {
       synthetic(() => 0.95, 1),
       0.5,
     );
-    expect(fit?.fittedC).toBe(false);
+    expect(fit?.c).toBe('kept');
     expect(fit?.routerSpread).toBeCloseTo(0, 9);
     expect(fit?.calibration.c).toBe(0.5);
     expect(fit?.calibration.a).toBeCloseTo(2, 0);
@@ -131,6 +132,17 @@ describe('fitRouteCalibration', () => {
     for (const raw of [0.2, 0.5, 0.8]) {
       expect(calibrated(raw, 'mrc', 0.95, cal)).toBeCloseTo(calibrated(raw, 'mrc', 0.95, truth), 1);
     }
+  });
+
+  it('holds c at the cap when the router would get the last word, and still fits a and b', () => {
+    const rnd = stream(13);
+    const fit = fitRouteCalibration(
+      synthetic(() => rnd(), 3),
+      0.5,
+    );
+    expect(fit?.c).toBe('capped');
+    expect(fit?.calibration.c).toBe(MAX_ROUTER_WEIGHT);
+    expect(fit?.calibration.a).toBeGreaterThan(1);
   });
 
   it('gives up when every candidate has the same label', () => {

@@ -27,6 +27,17 @@ describe('mergeCandidates', () => {
     expect(merged[0]?.score).toBeCloseTo(1 - 0.5 * 0.6, 6);
     expect(merged[0]?.support).toEqual([expect.objectContaining({ docId: 'b' })]);
   });
+
+  it("keeps the support a route already gathered, the lead's and the merged ones'", () => {
+    const lead = { ...passage('Nile', 0.5, 'a'), support: [passage('Nile', 0.1, 'a2').evidence] };
+    const other = { ...thread('nile', 0.3), support: [passage('Nile', 0.1, 'c2').evidence] };
+    const [merged] = mergeCandidates([lead, other]);
+    expect(merged?.support?.map((e) => (e.kind === 'passage' ? e.docId : e.kind))).toEqual([
+      'a2',
+      'thread',
+      'c2',
+    ]);
+  });
 });
 
 describe('calibrated', () => {

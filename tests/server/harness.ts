@@ -70,13 +70,13 @@ export interface TestServer {
 
 export async function startServer(
   server: Partial<Config['server']> = {},
-  opts: AppOptions & { workspace?: string; modelsDir?: string } = {},
+  opts: AppOptions & { workspace?: string; modelsDir?: string; parse?: Parse } = {},
 ): Promise<TestServer> {
   const owned = opts.workspace === undefined;
   const workspace = opts.workspace ?? (await fixtureWorkspace());
   const config = testConfig(workspace, server, opts.modelsDir);
   const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
-    parse: uniformParse,
+    parse: opts.parse ?? uniformParse,
     deadlineMs: config.server.routeDeadlineMs,
   });
   const logs: Record<string, unknown>[] = [];

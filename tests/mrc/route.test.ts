@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspaceDb } from '../../src/app/workspace.js';
+import { PACKAGE_ROOT } from '../../src/core/config.js';
+import type { Db } from '../../src/core/database.js';
+import { readSourceFile } from '../../src/mrc/doc-sources.js';
+import { DocStore } from '../../src/mrc/doc-store.js';
+import { ModelRegistry } from '../../src/mrc/models.js';
+import type { SpanReader } from '../../src/mrc/reader.js';
+import { Retriever } from '../../src/mrc/retriever.js';
+import { MrcRoute } from '../../src/mrc/route.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'qa-mrc-route-'));
+const registry = new ModelRegistry(resolve(PACKAGE_ROOT, 'models'));
+let db: Db;
+let reader: SpanReader;
+
+beforeAll(async () => {
+  const file = join(dir, 'docs.jsonl');
+  writeFileSync(
+    file,
+    [
+      { id: 'a', title: 'Kenya', text: 'Nairobi is the capital of Kenya. It lies in the south of the country.' },
+      { id: 'b', title: 'East Africa', text: 'The capital of Kenya, Nairobi, is the largest city in East Africa.' },
+      { id: 'c', title: 'Uganda', text: 'Kampala is the capital of Uganda, on the shore of Lake Victoria.' },
+    ]
+      .map((d) => JSON.stringify(d))
+      .join('\n'),
+  );
+  db = openWorkspaceDb({ workspace: dir });
+  new DocStore(db).ingest([readSourceFile(file, 'jsonl')]);
+  reader = await registry.reader('minilm-l6-squad-int8');
+});
+
+afterAll(async () => {
+  await registry.close();
+  db.close();
+});
+
+describe('MrcRoute', () => {
+  it('scores spans on one scale over all passages and merges an answer found twice', async () => {
+    const route = new MrcRoute(new Retriever(new DocStore(db)));
+    const { candidates, passages } = await route.answer('What is the capital of Kenya?', reader, { passages: 3 });
+    expect(passages).toHaveLength(3);
+    const [best] = candidates;
+    expect(best?.text).toBe('Nairobi');
+    // Both Kenya passages name Nairobi: one candidate, the other passage as support.
+    expect(candidates.filter((c) => c.text === 'Nairobi')).toHaveLength(1);
+    expect(best?.support).toHaveLength(1);
+    const titles = [best?.evidence, ...(best?.support ?? [])].map((e) => (e?.kind === 'passage' ? e.title : ''));
+    expect(titles.sort()).toEqual(['East Africa', 'Kenya']);
+    // Shares of one distribution (with the no-answer entry): they never add up past 1.
+    const total = candidates.reduce((s, c) => s + c.score, 0);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
+    expect(best?.score).toBeGreaterThan(2 * (candidates[1]?.score ?? 0));
+  });
+});
