@@ -52,6 +52,11 @@ export const CQA_MIGRATIONS: readonly Migration[] = [
       CREATE VIRTUAL TABLE threads_vocab USING fts5vocab(threads_fts, 'row');
     `,
   },
+  {
+    // BM25 now counts a term's rows through FTS5 itself (mrc/bm25.ts); the vocabulary table is unused.
+    id: 'cqa-002-drop-vocabulary',
+    sql: 'DROP TABLE threads_vocab;',
+  },
 ];
 
 export interface AnswerRecord {

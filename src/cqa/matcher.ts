@@ -23,7 +23,6 @@ export interface Match {
 /** Column weights (subject, body): a subject says what is asked, a body adds circumstance. */
 export const THREADS_FTS: FtsIndex = {
   table: 'threads_fts',
-  vocab: 'threads_vocab',
   rows: 'threads',
   weights: [2, 1],
 };

@@ -44,8 +44,11 @@ export class KbGraph {
   readonly literalPredicates = new Set<string>();
   /** Unit symbol or name per predicate ("km²"). */
   readonly units = new Map<string, string>();
+  /** Classes (objects of rdf:type) by their lower-cased local name ("country"). */
+  readonly classes = new Map<string, string>();
 
   add(s: string, p: string, o: string): void {
+    if (p === RDF_TYPE) this.classes.set((o.split(/[/#]/).pop() ?? '').toLowerCase(), o);
     let pi = this.predicates.indexOf(p);
     if (pi < 0) pi = this.predicates.push(p) - 1;
     const push = (m: Map<string, Array<[number, string]>>, k: string, e: [number, string]): void => {

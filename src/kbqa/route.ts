@@ -120,22 +120,26 @@ export class KbqaRoute {
   }
 
   /**
-   * The class the question asks for, when the path's answers are of mixed classes and the
-   * question names one ("how many countries" leaves out the dependencies a continent also holds).
+   * The class the question asks for, when it names one ("how many countries") and the path
+   * reaches things of other classes too (a continent also holds dependencies).
    */
-  private answerType(question: string, mention: Mention, reached: ReadonlySet<string>): string | undefined {
-    const words = new Set(
-      (question.slice(0, mention.start) + question.slice(mention.end)).toLowerCase().match(/\p{L}+/gu) ?? [],
-    );
-    const counts = new Map<string, number>();
-    for (const n of reached) for (const c of this.graph.typesOf(n)) counts.set(c, (counts.get(c) ?? 0) + 1);
-    for (const [cls, n] of counts) {
-      if (n === reached.size) continue;
-      const name = (cls.split(/[/#]/).pop() ?? '').toLowerCase();
-      const plural = name.endsWith('y') ? `${name.slice(0, -1)}ies` : `${name}s`;
-      if (name && (words.has(name) || words.has(plural))) return cls;
-    }
-    return undefined;
+  private answerType(
+    question: string,
+    mention: Mention,
+    path: RelationPath,
+    topic: string,
+  ): string | undefined {
+    const words = (question.slice(0, mention.start) + question.slice(mention.end))
+      .toLowerCase()
+      .match(/\p{L}+/gu);
+    const named = (words ?? [])
+      .flatMap((w) => [w, w.replace(/ies$/, 'y'), w.replace(/s$/, '')])
+      .map((w) => this.graph.classes.get(w))
+      .find((c) => c !== undefined);
+    if (!named) return undefined;
+    const reached = [...this.graph.reach(topic, path)];
+    const of = reached.filter((n) => this.graph.typesOf(n).includes(named)).length;
+    return of > 0 && of < reached.length ? named : undefined;
   }
 
   /** Second topics for "both X and Y": other mentions from which the same path starts. */
@@ -187,9 +191,7 @@ export class KbqaRoute {
     // A path ending in a value ("how many people live in X") asks for that value, not a count.
     const asksValue = last !== undefined && this.graph.literalPredicates.has(last.predicate);
     const also = this.alsoFrom(question, mentions, plan);
-    const type = asksValue
-      ? undefined
-      : this.answerType(question, plan.mention, this.graph.reach(plan.entity.iri, plan.path));
+    const type = asksValue ? undefined : this.answerType(question, plan.mention, plan.path, plan.entity.iri);
     const w: Walk = { topics: [plan.entity.iri, ...also], path: plan.path, ...(type ? { type } : {}) };
     const linked = [plan.entity, ...entities.filter((e) => also.includes(e.iri))];
 

@@ -57,6 +57,11 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
     id: 'mrc-002-vocabulary',
     sql: `CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');`,
   },
+  {
+    // BM25 now counts a term's rows through FTS5 itself (bm25.ts); the vocabulary table is unused.
+    id: 'mrc-003-drop-vocabulary',
+    sql: 'DROP TABLE passages_vocab;',
+  },
 ];
 
 export interface Passage {

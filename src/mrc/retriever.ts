@@ -20,7 +20,6 @@ export interface RetrievedPassage extends Passage {
 
 const PASSAGES_FTS: FtsIndex = {
   table: 'passages_fts',
-  vocab: 'passages_vocab',
   rows: 'passages',
   weights: [1, 1],
 };

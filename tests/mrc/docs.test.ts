@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { type Db, openDatabase } from '../../src/core/database.js';
 import { QaError } from '../../src/core/errors.js';
-import { ftsMatch, queryTerms, selectiveTerms } from '../../src/mrc/bm25.js';
+import { ftsMatch, queryTerms, rowRange, selectiveTerms } from '../../src/mrc/bm25.js';
 import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { splitPassages } from '../../src/mrc/passages.js';
@@ -183,34 +183,42 @@ describe('BM25', () => {
 });
 
 describe('selectiveTerms', () => {
-  it('drops a term held by most of a large corpus, keeps the rarer ones, and leaves small corpora alone', () => {
+  it('orders terms by rarity, drops a term held by most of a large corpus and those in no row', () => {
     const db = openDatabase(':memory:', [
       {
         id: 't',
         sql: `CREATE TABLE rows (id INTEGER PRIMARY KEY);
-              CREATE VIRTUAL TABLE rows_fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
-              CREATE VIRTUAL TABLE rows_vocab USING fts5vocab(rows_fts, 'row');`,
+              CREATE VIRTUAL TABLE rows_fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');`,
       },
     ]);
-    const index = { table: 'rows_fts', vocab: 'rows_vocab', rows: 'rows', weights: [1] };
+    const index = { table: 'rows_fts', rows: 'rows', weights: [1] };
     const add = db.prepare('INSERT INTO rows_fts (rowid, text) VALUES (?, ?)');
-    const fill = (from: number, to: number) =>
-      db.transaction(() => {
-        for (let i = from; i < to; i++) {
-          db.prepare('INSERT INTO rows (id) VALUES (?)').run(i);
-          add.run(i, i % 1000 === 0 ? 'common rarities volcano' : `common filler${i % 7}`);
-        }
-      })();
-    fill(1, 1001);
-    expect(selectiveTerms(db, index, ['common', 'volcano', 'rarities'])).toEqual([
-      'common',
-      'volcano',
-      'rarities',
+    db.transaction(() => {
+      for (let i = 1; i <= 30_000; i++) {
+        db.prepare('INSERT INTO rows (id) VALUES (?)').run(i);
+        add.run(
+          i,
+          i % 1000 === 0 ? 'common rarities volcano' : `common filler${i % 7}${i % 10 ? '' : ' middling'}`,
+        );
+      }
+    })();
+    const range = rowRange(db, index);
+    expect(range).toEqual({ first: 1, last: 30_000 });
+    const terms = ['common', 'volcano', 'rarities', 'absent'];
+    // FTS5 counts the rows, so "rarities" matches as it was indexed (porter: "rariti").
+    expect(selectiveTerms(db, index, terms, range)).toEqual([
+      { term: 'volcano', rows: 30 },
+      { term: 'rarities', rows: 30 },
     ]);
-    fill(1001, 30_001);
-    // "Rarities" is stemmed to "rariti" by FTS5's porter tokenizer: the lookup must stem the same way.
-    expect(selectiveTerms(db, index, ['common', 'volcano', 'rarities'])).toEqual(['volcano', 'rarities']);
-    expect(selectiveTerms(db, index, ['common', 'volcano'])).toEqual(['common', 'volcano']);
+    // Two terms are kept however common; above 2,000 rows the count is an estimate.
+    const [rare, common] = selectiveTerms(db, index, ['common', 'volcano'], range);
+    expect(rare).toEqual({ term: 'volcano', rows: 30 });
+    expect(common).toEqual({ term: 'common', rows: 30_000 });
+    const [filler] = selectiveTerms(db, index, ['filler3'], range);
+    expect(filler?.rows).toBeGreaterThan(4282 * 0.98);
+    expect(filler?.rows).toBeLessThan(4282 * 1.02);
+    // Its first and last 2,000 rows overlap: counted.
+    expect(selectiveTerms(db, index, ['middling'], range)).toEqual([{ term: 'middling', rows: 2970 }]);
     db.close();
   });
 });

@@ -22,8 +22,16 @@ beforeAll(async () => {
   writeFileSync(
     file,
     [
-      { id: 'a', title: 'Kenya', text: 'Nairobi is the capital of Kenya. It lies in the south of the country.' },
-      { id: 'b', title: 'East Africa', text: 'The capital of Kenya, Nairobi, is the largest city in East Africa.' },
+      {
+        id: 'a',
+        title: 'Kenya',
+        text: 'Nairobi is the capital of Kenya. It lies in the south of the country.',
+      },
+      {
+        id: 'b',
+        title: 'East Africa',
+        text: 'The capital of Kenya, Nairobi, is the largest city in East Africa.',
+      },
       { id: 'c', title: 'Uganda', text: 'Kampala is the capital of Uganda, on the shore of Lake Victoria.' },
     ]
       .map((d) => JSON.stringify(d))
@@ -42,14 +50,18 @@ afterAll(async () => {
 describe('MrcRoute', () => {
   it('scores spans on one scale over all passages and merges an answer found twice', async () => {
     const route = new MrcRoute(new Retriever(new DocStore(db)));
-    const { candidates, passages } = await route.answer('What is the capital of Kenya?', reader, { passages: 3 });
+    const { candidates, passages } = await route.answer('What is the capital of Kenya?', reader, {
+      passages: 3,
+    });
     expect(passages).toHaveLength(3);
     const [best] = candidates;
     expect(best?.text).toBe('Nairobi');
     // Both Kenya passages name Nairobi: one candidate, the other passage as support.
     expect(candidates.filter((c) => c.text === 'Nairobi')).toHaveLength(1);
     expect(best?.support).toHaveLength(1);
-    const titles = [best?.evidence, ...(best?.support ?? [])].map((e) => (e?.kind === 'passage' ? e.title : ''));
+    const titles = [best?.evidence, ...(best?.support ?? [])].map((e) =>
+      e?.kind === 'passage' ? e.title : '',
+    );
     expect(titles.sort()).toEqual(['East Africa', 'Kenya']);
     // Shares of one distribution (with the no-answer entry): they never add up past 1.
     const total = candidates.reduce((s, c) => s + c.score, 0);
