@@ -112,10 +112,20 @@ export class RelationModel {
     const votes = new Map<string, number>();
     const closest = new Map<string, number>();
     let mass = 0;
-    // Neighbours tied with the k-th count too: one wording may be labelled with several paths
-    // (by the kind of entity), and the order of equal examples must not pick among them.
+    // The k nearest vote. A path that only neighbours tied with the k-th have gets one vote too:
+    // one wording may be labelled with several paths (by the kind of entity, "which continent is
+    // X in" for a country and for a city), and which of the equal examples came first must not
+    // hide one of them. Only one, so the more often labelled path keeps its majority.
     const kth = sims[Math.min(this.k, sims.length) - 1]?.[0] ?? 0;
-    const near = sims.filter(([s], i) => i < this.k || s >= kth - 1e-9);
+    const near = sims.slice(0, this.k);
+    const voted = new Set(near.map(([, path]) => path));
+    for (const [s, path] of sims.slice(this.k)) {
+      if (s < kth - 1e-9) break;
+      if (!voted.has(path)) {
+        voted.add(path);
+        near.push([s, path]);
+      }
+    }
     for (const [s, path] of near) {
       // Cubed, so a few near-identical wordings outvote a crowd of loosely similar ones.
       votes.set(path, (votes.get(path) ?? 0) + s ** 3);
