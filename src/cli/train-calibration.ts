@@ -32,7 +32,7 @@ import { loadSquad } from '../eval/squad-data.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
-import { KbqaRoute } from '../kbqa/route.js';
+import { COUNT_Q, KbqaRoute } from '../kbqa/route.js';
 import { readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
 import { MrcRoute } from '../mrc/route.js';
@@ -60,8 +60,6 @@ function parseProbability(v: string): number {
   }
   return x;
 }
-
-const COUNT_Q = /^\s*how many\b/i;
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(3));
 

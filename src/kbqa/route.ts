@@ -34,7 +34,8 @@ export interface KbqaResult {
   entities: LinkedEntity[];
 }
 
-const COUNT_Q = /^\s*how many\b/i;
+/** "How many ...": a count, unless the path ends in a value. */
+export const COUNT_Q = /^\s*how many\b/i;
 
 /**
  * Superlative cues: the direction, and words a matching property's name may contain

@@ -77,14 +77,19 @@ describe('Pipeline', () => {
   });
 });
 
+/** A pipeline over a workspace holding only the bundled KB, with the bundled relation model. */
+async function geographyPipeline(): Promise<Pipeline> {
+  const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
+  const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
+  const kb = openKbStore(cfg);
+  await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
+  await kb.close();
+  return Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+}
+
 describe('Pipeline over the bundled geography KB', () => {
   it('answers a KB question with the bundled relation model and shows the SPARQL query', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
-    const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
-    const kb = openKbStore(cfg);
-    await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
-    await kb.close();
-    const p = await Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+    const p = await geographyPipeline();
     try {
       expect(p.available).toContain('kbqa');
       const a = await p.ask({ question: 'What is the capital of Kenya?' });
@@ -101,12 +106,7 @@ describe('Pipeline over the bundled geography KB', () => {
   });
 
   it('answers values with units and dates, intersections, classes and two hops', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
-    const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
-    const kb = openKbStore(cfg);
-    await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
-    await kb.close();
-    const p = await Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+    const p = await geographyPipeline();
     const top = async (question: string) =>
       (await p.ask({ question, routes: ['kbqa'], topK: 10 })).answers.map((a) => a.text);
     try {
