@@ -29,7 +29,7 @@ import { DenseIndex } from '../src/mrc/dense-index.js';
 import type { RawDocument } from '../src/mrc/doc-sources.js';
 import { DocStore } from '../src/mrc/doc-store.js';
 import { ModelRegistry } from '../src/mrc/models.js';
-import { passageForEncoding, Retriever, rrf } from '../src/mrc/retriever.js';
+import { PASSAGES_FTS, passageForEncoding, Retriever, rrf } from '../src/mrc/retriever.js';
 
 const { values } = parseArgs({
   options: {
@@ -124,12 +124,7 @@ function vectorFor(i: number): Float32Array {
 /** The document each question was asked on (its key in the corpus). */
 const goldKeys = asked.map((q) => `real:${q.title}/${contexts.get(q.title)?.indexOf(q.context)}`);
 /** Retriever's passage index, every row scored (no pruning at any size). */
-const EXHAUSTIVE: FtsIndex = {
-  table: 'passages_fts',
-  rows: 'passages',
-  weights: [1, 1],
-  exactRows: Number.POSITIVE_INFINITY,
-};
+const EXHAUSTIVE: FtsIndex = { ...PASSAGES_FTS, exactRows: Number.POSITIVE_INFINITY };
 
 function latencies(run: (i: number) => void): { p50: number; p95: number } {
   for (let i = 0; i < 5; i++) run(i);

@@ -108,6 +108,12 @@ export class KbGraph {
     return (this.out.get(node)?.length ?? 0) + (this.in.get(node)?.length ?? 0);
   }
 
+  /** Whether `hop` can be taken from `node` (a path starting with it fits the entity). */
+  hasHop(node: string, hop: Hop): boolean {
+    const pi = this.predicates.indexOf(hop.predicate);
+    return (hop.inverse ? this.in : this.out).get(node)?.some(([p]) => p === pi) ?? false;
+  }
+
   /** Hops that can be taken from `node`. */
   hopsFrom(node: string): Hop[] {
     const seen = new Map<string, Hop>();

@@ -85,14 +85,11 @@ export class KbqaRoute {
     mentions: Mention[],
   ): { entity: LinkedEntity; path: RelationPath; score: number; mention: Mention } | undefined {
     for (const m of mentions) {
-      const predictions = this.model.predict(this.masked(question, m, mentions), 5);
+      const predictions = this.model
+        .predict(this.masked(question, m, mentions), 5)
+        .map((p) => ({ ...p, path: parsePathKey(p.path) }));
       for (const entity of m.candidates) {
-        const hops = new Set(
-          this.graph.hopsFrom(entity.iri).map((h) => `${h.inverse ? '^' : ''}${h.predicate}`),
-        );
-        const fits = predictions
-          .map((p) => ({ ...p, path: parsePathKey(p.path) }))
-          .filter(({ path: [first] }) => first && hops.has(`${first.inverse ? '^' : ''}${first.predicate}`));
+        const fits = predictions.filter(({ path: [first] }) => first && this.graph.hasHop(entity.iri, first));
         const best = fits[0];
         if (!best) continue;
         const mass = fits.reduce((sum, p) => sum + p.score, 0);
@@ -155,10 +152,7 @@ export class KbqaRoute {
     for (const m of mentions) {
       const e = m.candidates[0];
       if (m === plan.mention || !e || !first) continue;
-      if (
-        this.graph.hopsFrom(e.iri).some((h) => h.predicate === first.predicate && h.inverse === first.inverse)
-      )
-        out.push(e.iri);
+      if (this.graph.hasHop(e.iri, first)) out.push(e.iri);
     }
     return out.slice(0, 1);
   }

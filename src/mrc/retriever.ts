@@ -18,7 +18,7 @@ export interface RetrievedPassage extends Passage {
   score: number;
 }
 
-const PASSAGES_FTS: FtsIndex = {
+export const PASSAGES_FTS: FtsIndex = {
   table: 'passages_fts',
   rows: 'passages',
   weights: [1, 1],
