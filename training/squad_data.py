@@ -4,7 +4,12 @@ SQuAD 2.0's training set is not available here, so the no-answer decision is tau
 unanswerable examples made from SQuAD 1.1 train:
   * "other paragraph": the question paired with another paragraph of the same article;
   * "answer removed":  the paragraph with the sentence(s) holding the answer cut out.
-Either is skipped when the gold answer text still occurs in the new context.
+Either is skipped when the gold answer text still occurs in the new context. Both are easy next
+to SQuAD 2.0's crowd-written negatives, whose paragraphs hold a plausible answer, so there is a
+harder kind too (`swap_ratio`):
+  * "entity swap": a name or number of the question that the paragraph holds is replaced by
+    another of the same article that the paragraph does not hold ("When did Kelly Rowland ..."
+    against a paragraph about Beyonce), the most frequent kind of SQuAD 2.0 negative.
 """
 
 from __future__ import annotations
@@ -13,6 +18,35 @@ import random
 import re
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Capitalised word runs (names) and 2-4 digit numbers (years, counts): what an entity swap replaces.
+NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]*)*")
+NUMBER = re.compile(r"\b\d{2,4}\b")
+
+
+def _mentions(text: str) -> dict[str, list[str]]:
+    """Names and numbers; a capitalised run that opens a sentence ("However", "Under") is no name."""
+    names = [m.group(0) for m in NAME.finditer(text)
+             if m.start() > 0 and not re.search(r"[.!?\"']\s*$", text[max(0, m.start() - 3):m.start()])]
+    return {"name": names, "number": [m.group(0) for m in NUMBER.finditer(text)]}
+
+
+def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, list[str]],
+                 rng: random.Random) -> str | None:
+    """The question with one name or number that the context holds swapped for one it does not."""
+    ctx = context.lower()
+    choices = []
+    for kind, found in _mentions(question).items():
+        for m in found:
+            # the first word of a question is capitalised whatever it is ("What", "How")
+            if question.startswith(m) or m.lower() not in ctx or any(m in g for g in golds):
+                continue
+            subs = [x for x in pool[kind] if x.lower() not in ctx and x.lower() not in question.lower()]
+            if subs:
+                choices.append((m, subs))
+    if not choices:
+        return None
+    m, subs = rng.choice(choices)
+    return question.replace(m, rng.choice(subs), 1)
 
 
 def _remove_answer_sentence(context: str, start: int, end: int) -> str:
@@ -26,16 +60,31 @@ def _remove_answer_sentence(context: str, start: int, end: int) -> str:
     return " ".join(kept)
 
 
-def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0) -> list[dict]:
+def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
+                   swap_ratio: float = 0.0) -> list[dict]:
+    """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
+
+    Entity swaps draw from their own random stream, so swap_ratio 0 gives exactly the examples
+    of the runs made before it existed (their checkpoints index into this list).
+    """
     rng = random.Random(seed)
+    swap_rng = random.Random(seed + 1)
     out: list[dict] = []
     for article in squad["data"]:
         paras = [p["context"] for p in article["paragraphs"]]
+        pool = _mentions(" ".join(paras)) if swap_ratio else {}
+        pool = {k: sorted(set(v)) for k, v in pool.items()}
         for pi, para in enumerate(article["paragraphs"]):
             for qa in para["qas"]:
                 ans = qa["answers"][0]
                 out.append({"question": qa["question"], "context": para["context"],
                             "answer_start": ans["answer_start"], "answer_text": ans["text"]})
+                if swap_ratio and swap_rng.random() < swap_ratio:
+                    q = _swap_entity(qa["question"], para["context"], {a["text"] for a in qa["answers"]},
+                                     pool, swap_rng)
+                    if q:
+                        out.append({"question": q, "context": para["context"], "answer_start": -1,
+                                    "answer_text": None})
                 if rng.random() >= neg_ratio:
                     continue
                 golds = {a["text"] for a in qa["answers"]}
