@@ -10,6 +10,8 @@ harder kind too (`swap_ratio`):
   * "entity swap": a name or number of the question that the paragraph holds is replaced by
     another of the same article that the paragraph does not hold ("When did Kelly Rowland ..."
     against a paragraph about Beyonce), the most frequent kind of SQuAD 2.0 negative.
+And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
+are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,22 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Capitalised word runs (names) and 2-4 digit numbers (years, counts): what an entity swap replaces.
 NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]*)*")
 NUMBER = re.compile(r"\b\d{2,4}\b")
+
+
+def _sentence_spans(context: str):
+    """(start, end) of each sentence of the context."""
+    pos = 0
+    for sent in SENTENCE_END.split(context):
+        s = context.index(sent, pos)
+        pos = s + len(sent)
+        yield s, pos
+
+
+def _answer_sentence(context: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence(s) holding [start, end) and where the answer starts in them."""
+    spans = [(s, e) for s, e in _sentence_spans(context) if e > start and s < end]
+    first, last = spans[0][0], spans[-1][1]
+    return context[first:last], start - first
 
 
 def _mentions(text: str) -> dict[str, list[str]]:
@@ -50,22 +68,16 @@ def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, l
 
 
 def _remove_answer_sentence(context: str, start: int, end: int) -> str:
-    kept, pos = [], 0
-    for sent in SENTENCE_END.split(context):
-        s = context.index(sent, pos)
-        e = s + len(sent)
-        pos = e
-        if e <= start or s >= end:
-            kept.append(sent)
-    return " ".join(kept)
+    return " ".join(context[s:e] for s, e in _sentence_spans(context) if e <= start or s >= end)
 
 
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
-                   swap_ratio: float = 0.0) -> list[dict]:
+                   swap_ratio: float = 0.0, short_ratio: float = 0.0) -> list[dict]:
     """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
 
-    Entity swaps draw from their own random stream, so swap_ratio 0 gives exactly the examples
-    of the runs made before it existed (their checkpoints index into this list).
+    Entity swaps and short contexts draw from their own random stream, so with both ratios 0 the
+    examples are exactly those of the runs made before they existed (their checkpoints index
+    into this list).
     """
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
@@ -79,6 +91,12 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                 ans = qa["answers"][0]
                 out.append({"question": qa["question"], "context": para["context"],
                             "answer_start": ans["answer_start"], "answer_text": ans["text"]})
+                if short_ratio and swap_rng.random() < short_ratio:
+                    sent, at = _answer_sentence(para["context"], ans["answer_start"],
+                                                ans["answer_start"] + len(ans["text"]))
+                    if sent != para["context"]:
+                        out.append({"question": qa["question"], "context": sent, "answer_start": at,
+                                    "answer_text": ans["text"]})
                 if swap_ratio and swap_rng.random() < swap_ratio:
                     q = _swap_entity(qa["question"], para["context"], {a["text"] for a in qa["answers"]},
                                      pool, swap_rng)

@@ -32,6 +32,8 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--neg-ratio", type=float, default=0.33, help="synthetic unanswerable examples per question")
     p.add_argument("--swap-ratio", type=float, default=0.0,
                    help="entity-swap unanswerable examples per question (squad_data.py); 0 keeps older runs resumable")
+    p.add_argument("--short-ratio", type=float, default=0.0,
+                   help="answerable examples cut to the answer's sentence, per question (squad_data.py)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--stop-at", type=int, default=0, help="end at this step with a checkpoint (0: run to the end)")
@@ -40,7 +42,7 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
 
 def training_features(tok, args: argparse.Namespace) -> dict[str, list]:
     examples = build_examples(json.loads(Path(args.train).read_text()), args.neg_ratio, args.seed, args.limit,
-                              args.swap_ratio)
+                              args.swap_ratio, args.short_ratio)
     return featurize(tok, examples, args.max_len, args.stride)
 
 
