@@ -28,9 +28,10 @@ def main() -> None:
     if not losses:
         raise SystemExit(f"{args.log}: no 'step N loss X lr Y' lines")
     print("| steps | mean loss | learning rate at the end |\n| --- | ---: | ---: |")
-    last = max(losses)
+    steps = sorted(losses)
+    last = steps[-1]
     for lo in range(0, last, args.every):
-        block = [losses[s] for s in sorted(losses) if lo < s <= lo + args.every]
+        block = [losses[s] for s in steps if lo < s <= lo + args.every]
         if block:
             mean = sum(loss for loss, _ in block) / len(block)
             print(f"| {lo + 1}–{min(lo + args.every, last)} | {mean:.3f} | {block[-1][1]:.2e} |")

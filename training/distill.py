@@ -65,7 +65,7 @@ def soft_loss(student: torch.Tensor, teacher: torch.Tensor, mask: torch.Tensor, 
 def distil_loss(teacher: torch.nn.Module | None, alpha: float, t: float):
     def loss_fn(student: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         out = student(**batch)
-        if teacher is None or alpha == 0:
+        if teacher is None:
             return out.loss
         inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
         with torch.no_grad():
