@@ -19,6 +19,8 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
+
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Capitalised word runs (names) and 2-4 digit numbers (years, counts): what an entity swap replaces.
 NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]*)*")
@@ -121,24 +123,32 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
     return out
 
 
-def featurize(tok, examples: list[dict], max_len: int, stride: int) -> dict[str, list]:
-    """Windows over each context (HF run_qa style); a window without the answer points at [CLS]."""
-    enc = tok([e["question"] for e in examples], [e["context"] for e in examples],
-              truncation="only_second", max_length=max_len, stride=stride,
-              return_overflowing_tokens=True, return_offsets_mapping=True)
-    starts, ends = [], []
-    for i, offsets in enumerate(enc["offset_mapping"]):
-        ex = examples[enc["overflow_to_sample_mapping"][i]]
-        seq = enc.sequence_ids(i)
-        s_pos = e_pos = 0
-        if ex["answer_text"] is not None:
-            a_s = ex["answer_start"]
-            a_e = a_s + len(ex["answer_text"])
-            ctx = [j for j, sid in enumerate(seq) if sid == 1]
-            if offsets[ctx[0]][0] <= a_s and offsets[ctx[-1]][1] >= a_e:
-                s_pos = next(j for j in ctx if offsets[j][1] > a_s)
-                e_pos = next(j for j in reversed(ctx) if offsets[j][0] < a_e)
-        starts.append(s_pos)
-        ends.append(e_pos)
-    return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
-            "token_type_ids": enc["token_type_ids"], "start_positions": starts, "end_positions": ends}
+def featurize(tok, examples: list[dict], max_len: int, stride: int, chunk: int = 2000) -> dict[str, list]:
+    """Windows over each context (HF run_qa style); a window without the answer points at [CLS].
+
+    Tokenised `chunk` examples at a time and kept as int32 arrays: tokenising all of SQuAD train at
+    once left a training process at 10 GB, too much for two students side by side in 24 GB.
+    """
+    feats: dict[str, list] = {k: [] for k in ("input_ids", "attention_mask", "token_type_ids",
+                                               "start_positions", "end_positions")}
+    for c in range(0, len(examples), chunk):
+        part = examples[c:c + chunk]
+        enc = tok([e["question"] for e in part], [e["context"] for e in part],
+                  truncation="only_second", max_length=max_len, stride=stride,
+                  return_overflowing_tokens=True, return_offsets_mapping=True)
+        for i, offsets in enumerate(enc["offset_mapping"]):
+            ex = part[enc["overflow_to_sample_mapping"][i]]
+            seq = enc.sequence_ids(i)
+            s_pos = e_pos = 0
+            if ex["answer_text"] is not None:
+                a_s = ex["answer_start"]
+                a_e = a_s + len(ex["answer_text"])
+                ctx = [j for j, sid in enumerate(seq) if sid == 1]
+                if offsets[ctx[0]][0] <= a_s and offsets[ctx[-1]][1] >= a_e:
+                    s_pos = next(j for j in ctx if offsets[j][1] > a_s)
+                    e_pos = next(j for j in reversed(ctx) if offsets[j][0] < a_e)
+            for k in ("input_ids", "attention_mask", "token_type_ids"):
+                feats[k].append(np.asarray(enc[k][i], dtype=np.int32))
+            feats["start_positions"].append(s_pos)
+            feats["end_positions"].append(e_pos)
+    return feats

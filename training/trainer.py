@@ -65,7 +65,10 @@ def pad_batch(feats: dict[str, list], idx: list[int], pad_id: int) -> dict[str, 
     width = max(len(feats["input_ids"][i]) for i in idx)
     out = {}
     for k, pad in (("input_ids", pad_id), ("attention_mask", 0), ("token_type_ids", 0)):
-        out[k] = torch.tensor([feats[k][i] + [pad] * (width - len(feats[k][i])) for i in idx])
+        rows = torch.full((len(idx), width), pad, dtype=torch.long)
+        for r, i in enumerate(idx):
+            rows[r, :len(feats[k][i])] = torch.from_numpy(feats[k][i])
+        out[k] = rows
     for k in ("start_positions", "end_positions"):
         out[k] = torch.tensor([feats[k][i] for i in idx])
     return out

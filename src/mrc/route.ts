@@ -42,14 +42,24 @@ export class MrcRoute {
     const nullLogit = Math.min(...results.map((r) => r.nullLogit)) - decode.nullThreshold;
     const spans = results.flatMap((r, i) => r.answers.map((a) => ({ a, i })));
     const probs = softmax([...spans.map((s) => s.a.logit), nullLogit]);
-    // One answer found in several passages is one candidate: its probabilities add up (they
-    // are shares of one distribution), the other passages become its supporting evidence.
+    // One answer found several times is one candidate: its probabilities add up (they are
+    // shares of one distribution). Other passages holding it become its supporting evidence;
+    // another span of the same passage ("5,199 metres." beside "5,199 metres") adds only its
+    // share, and takes none of the passage's places for distinct answers.
     const perPassage = opts.spansPerPassage ?? 2;
     const kept = new Map<number, number>();
-    const byText = new Map<string, Candidate>();
+    const byText = new Map<string, { candidate: Candidate; passages: Set<number> }>();
     spans.forEach(({ a, i }, k) => {
       const p = passages[i];
-      if (!p || (kept.get(i) ?? 0) >= perPassage) return;
+      if (!p) return;
+      const key = normalizeAnswer(a.text) || a.text;
+      const same = byText.get(key);
+      const score = probs[k] ?? 0;
+      if (same?.passages.has(i)) {
+        same.candidate.score = Math.min(1, same.candidate.score + score);
+        return;
+      }
+      if ((kept.get(i) ?? 0) >= perPassage) return;
       kept.set(i, (kept.get(i) ?? 0) + 1);
       const evidence: PassageEvidence = {
         kind: 'passage',
@@ -60,16 +70,16 @@ export class MrcRoute {
         end: a.end,
         reader: reader.name,
       };
-      const key = normalizeAnswer(a.text) || a.text;
-      const same = byText.get(key);
-      const score = probs[k] ?? 0;
-      if (!same) byText.set(key, { text: a.text, score, route: 'mrc', evidence });
-      else {
-        same.score = Math.min(1, same.score + score);
-        same.support = [...(same.support ?? []), evidence];
+      if (!same) {
+        const candidate: Candidate = { text: a.text, score, route: 'mrc', evidence };
+        byText.set(key, { candidate, passages: new Set([i]) });
+        return;
       }
+      same.passages.add(i);
+      same.candidate.score = Math.min(1, same.candidate.score + score);
+      same.candidate.support = [...(same.candidate.support ?? []), evidence];
     });
-    const candidates = [...byText.values()];
+    const candidates = [...byText.values()].map((x) => x.candidate);
     return { candidates: candidates.sort((a, b) => b.score - a.score), passages };
   }
 }

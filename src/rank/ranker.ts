@@ -7,9 +7,9 @@
  *   p = σ(a · logit(raw) + b + c · log(3 · w_route))
  * With uniform route weights the second term is 0; a route the router doubts is pulled down but
  * a very confident answer from it still comes through. Merged answers combine by noisy-OR, as
- * independent pieces of evidence for the same answer.
+ * independent pieces of evidence for the same answer, one per source (passage, query, thread).
  */
-import type { Candidate, ParsedQuestion, RouteName } from '../core/types.js';
+import type { Candidate, Evidence, ParsedQuestion, RouteName } from '../core/types.js';
 import { normalizeAnswer } from '../eval/squad.js';
 import { sigmoid } from './logistic.js';
 
@@ -64,7 +64,27 @@ function answerKey(c: Candidate): string {
     : normalizeAnswer(c.text) || c.text;
 }
 
-/** Equal answers become one: the best-scored one leads, the others' evidence supports it. */
+/** Where a piece of evidence comes from: two spans of one passage are one source, not two. */
+function sourceKey(e: Evidence): string {
+  if (e.kind === 'passage') return `passage\u0000${e.docId}\u0000${e.passage}`;
+  if (e.kind === 'sparql') return `sparql\u0000${e.query}`;
+  return `thread\u0000${e.threadId}`;
+}
+
+/** The first item from each source, in order. */
+function firstPerSource<T>(items: readonly T[], evidenceOf: (x: T) => Evidence): T[] {
+  const seen = new Set<string>();
+  return items.filter((x) => {
+    const k = sourceKey(evidenceOf(x));
+    return !seen.has(k) && Boolean(seen.add(k));
+  });
+}
+
+/**
+ * Equal answers become one: the best-scored one leads, the others' evidence supports it. A source
+ * counts once, with its best candidate: a reader's n-best often holds "5,199 metres" and
+ * "5,199 metres." from the same passage, which are not two independent pieces of evidence.
+ */
 export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
   const groups = new Map<string, Candidate[]>();
   for (const c of candidates) {
@@ -73,14 +93,21 @@ export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
   }
   return [...groups.values()]
     .map((g) => {
-      const sorted = [...g].sort((x, y) => y.score - x.score);
+      const sorted = firstPerSource(
+        [...g].sort((x, y) => y.score - x.score),
+        (c) => c.evidence,
+      );
       const lead = sorted[0] as Candidate;
       if (sorted.length === 1) return lead;
       const score = 1 - sorted.reduce((q, c) => q * (1 - c.score), 1);
-      const support = [
-        ...(lead.support ?? []),
-        ...sorted.slice(1).flatMap((c) => [c.evidence, ...(c.support ?? [])]),
-      ];
+      const support = firstPerSource(
+        [
+          lead.evidence,
+          ...(lead.support ?? []),
+          ...sorted.slice(1).flatMap((c) => [c.evidence, ...(c.support ?? [])]),
+        ],
+        (e) => e,
+      ).slice(1);
       return { ...lead, score, support };
     })
     .sort((x, y) => y.score - x.score);

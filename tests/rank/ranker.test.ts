@@ -28,6 +28,17 @@ describe('mergeCandidates', () => {
     expect(merged[0]?.support).toEqual([expect.objectContaining({ docId: 'b' })]);
   });
 
+  it('counts two spans of one passage once, in the score and in the support', () => {
+    const a = passage('5,199 metres', 0.6, 'k');
+    const sameSource = { ...passage('5,199 metres.', 0.5, 'k'), evidence: { ...a.evidence, end: 15 } };
+    const merged = mergeCandidates([sameSource, a, passage('5,199 metres', 0.3, 'other')]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.text).toBe('5,199 metres');
+    expect(merged[0]?.score).toBeCloseTo(1 - 0.4 * 0.7, 6);
+    expect(merged[0]?.support).toEqual([expect.objectContaining({ docId: 'other' })]);
+    expect(mergeCandidates([a, sameSource])).toEqual([a]);
+  });
+
   it("keeps the support a route already gathered, the lead's and the merged ones'", () => {
     const lead = { ...passage('Nile', 0.5, 'a'), support: [passage('Nile', 0.1, 'a2').evidence] };
     const other = { ...thread('nile', 0.3), support: [passage('Nile', 0.1, 'c2').evidence] };

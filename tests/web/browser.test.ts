@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
   it('fills the reader selector from the registry', async () => {
     await expect
       .poll(() => page.locator('#reader option').allTextContents())
-      .toEqual(['minilm-l6-squad-int8 (quantized, default)']);
+      .toEqual(['minilm-l6-squad (full)', 'minilm-l6-squad-int8 (quantized, default)']);
     expect(await page.locator('#health').textContent()).toMatch(/answers from mrc, cqa · 5 documents/);
   });
 
@@ -65,10 +65,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     expect(await first.locator('.badge').textContent()).toBe('mrc');
     expect(await first.locator('.answer-text').textContent()).toContain('5,199');
     expect(await first.locator('.confidence').textContent()).toMatch(/^\d{1,3}%$/);
-    expect(await first.locator('blockquote mark').textContent()).toBe(
+    expect(await first.locator(':scope > .evidence blockquote mark').textContent()).toBe(
       await first.locator('.answer-text').textContent(),
     );
-    expect(await first.locator('blockquote').textContent()).toBe(
+    expect(await first.locator(':scope > .evidence blockquote').textContent()).toBe(
       'Mount Kenya is the highest mountain in Kenya, at 5,199 metres.',
     );
     expect(await first.locator('.evidence strong').first().textContent()).toBe('Mount Kenya');
