@@ -5,9 +5,11 @@ embeddings, the chosen layers and its span head (DistilBERT's recipe). For each 
 
     alpha * T^2 * KL(softmax(teacher/T) || softmax(student/T)) + (1 - alpha) * CE(student, gold)
 
-averaged over the start and end distributions; padding is masked out of both softmaxes. With
-`--alpha 0` no teacher forward pass runs: that is the no-teacher baseline the gain is measured
-against. Resumable like finetune.py (same data, windows and run-folder layout).
+averaged over the start and end distributions; padding is masked out of both softmaxes.
+`--hidden-weight β` adds β times the MSE between each student layer's output and the teacher
+layer it was copied from (TinyBERT's hidden-state loss; same width, so no projection). With
+`--alpha 0` and no hidden loss no teacher forward pass runs: that is the no-teacher baseline the
+gain is measured against. Resumable like finetune.py (same data, windows and run-folder layout).
 
     python training/distill.py --teacher RUN/model --out RUN_DIR [--layers 0,3,5] [--alpha 0.5] [--temperature 2]
 """
@@ -33,6 +35,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--layers", default="0,3,5", help="teacher layers the student starts from, in order")
     p.add_argument("--alpha", type=float, default=0.5, help="weight of the soft loss; 0 trains without the teacher")
     p.add_argument("--temperature", type=float, default=2.0)
+    p.add_argument("--hidden-weight", type=float, default=0.0,
+                   help="weight of the hidden-state loss (TinyBERT): MSE of each student layer's output "
+                        "to its teacher layer's, padding masked; 0 (default) leaves it out")
     add_run_args(p)
     return p.parse_args()
 
@@ -62,18 +67,33 @@ def soft_loss(student: torch.Tensor, teacher: torch.Tensor, mask: torch.Tensor, 
     return kl * t * t
 
 
-def distil_loss(teacher: torch.nn.Module | None, alpha: float, t: float):
+def hidden_loss(student: tuple[torch.Tensor, ...], teacher: tuple[torch.Tensor, ...], layers: list[int],
+                mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the student's layers of the MSE to the teacher layer it was copied from, real tokens only."""
+    m = mask.unsqueeze(-1).to(student[0].dtype)
+    per_layer = [(((student[k + 1] - teacher[j + 1]) ** 2) * m).sum() / (m.sum() * student[0].shape[-1])
+                 for k, j in enumerate(layers)]
+    return torch.stack(per_layer).mean()
+
+
+def distil_loss(teacher: torch.nn.Module | None, alpha: float, t: float, hidden_weight: float = 0.0,
+                layers: list[int] | None = None):
+    hidden = hidden_weight > 0
+
     def loss_fn(student: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        out = student(**batch)
+        out = student(**batch, output_hidden_states=hidden)
         if teacher is None:
             return out.loss
         inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "token_type_ids")}
         with torch.no_grad():
-            ref = teacher(**inputs)
+            ref = teacher(**inputs, output_hidden_states=hidden)
         mask = batch["attention_mask"]
         soft = (soft_loss(out.start_logits, ref.start_logits, mask, t)
                 + soft_loss(out.end_logits, ref.end_logits, mask, t)) / 2
-        return alpha * soft + (1 - alpha) * out.loss
+        loss = alpha * soft + (1 - alpha) * out.loss
+        if hidden:
+            loss = loss + hidden_weight * hidden_loss(out.hidden_states, ref.hidden_states, layers, mask)
+        return loss
     return loss_fn
 
 
@@ -92,8 +112,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "distill.json").write_text(json.dumps({**vars(args), "layers": layers}, indent=2) + "\n")
     train(student, tok, feats, out, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed,
-          save_every=args.save_every, loss_fn=distil_loss(teacher if args.alpha > 0 else None,
-                                                          args.alpha, args.temperature),
+          save_every=args.save_every,
+          loss_fn=distil_loss(teacher if args.alpha > 0 or args.hidden_weight > 0 else None,
+                              args.alpha, args.temperature, args.hidden_weight, layers),
           stop_at=args.stop_at)
 
 
