@@ -12,6 +12,7 @@ layer it was copied from (TinyBERT's hidden-state loss; same width, so no projec
 gain is measured against. Resumable like finetune.py (same data, windows and run-folder layout).
 
     python training/distill.py --teacher RUN/model --out RUN_DIR [--layers 0,3,5] [--alpha 0.5] [--temperature 2]
+                               [--init STUDENT_RUN/model]
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--teacher", required=True, help="Hugging Face folder of the fine-tuned teacher")
     p.add_argument("--layers", default="0,3,5", help="teacher layers the student starts from, in order")
+    p.add_argument("--init", help="start from this trained student (a run's model folder) instead of the "
+                                  "teacher's layers: a further stage, as finetune.py --model does for the teacher")
     p.add_argument("--alpha", type=float, default=0.5, help="weight of the soft loss; 0 trains without the teacher")
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--hidden-weight", type=float, default=0.0,
@@ -106,7 +109,13 @@ def main() -> None:
     bad = [i for i in layers if not 0 <= i < teacher.config.num_hidden_layers]
     if bad:
         raise SystemExit(f"--layers: the teacher has layers 0..{teacher.config.num_hidden_layers - 1}, not {bad}")
-    student = make_student(teacher, layers)
+    if args.init:
+        student = AutoModelForQuestionAnswering.from_pretrained(args.init)
+        if student.config.num_hidden_layers != len(layers):
+            raise SystemExit(f"--init: {args.init} has {student.config.num_hidden_layers} layers, "
+                             f"--layers names {len(layers)}")
+    else:
+        student = make_student(teacher, layers)
     feats = training_features(tok, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

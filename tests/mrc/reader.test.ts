@@ -55,13 +55,21 @@ describe('SpanReader on a real ONNX session (tiny deterministic model)', () => {
   });
 });
 
-describe('the shipped default reader (models/, named in qa.config.json)', () => {
+describe('the shipped readers (models/)', () => {
   const registry = new ModelRegistry(new URL('../../models/', import.meta.url).pathname);
   afterAll(() => registry.close());
+  const readers = registry
+    .scan()
+    .models.filter((m) => m.manifest.task === 'reader')
+    .map((m) => m.manifest.name);
 
-  it('is valid and answers a real question with its character span', async () => {
+  it('are valid: the teacher in fp32 and int8, the distilled student in int8', () => {
     expect(registry.scan().problems).toEqual([]);
-    const reader = await registry.reader('minilm-l6-squad-int8', { threads: 1 });
+    expect(readers).toEqual(['minilm-l3-squad-int8', 'minilm-l6-squad', 'minilm-l6-squad-int8']);
+  });
+
+  it.each(readers)('%s answers a real question with its character span', async (name) => {
+    const reader = await registry.reader(name, { threads: 1 });
     const context = "The Eiffel Tower was built for the 1889 World's Fair and finished in March 1889.";
     const res = await reader.read({ question: 'When was the tower finished?', context });
     expect(res.noAnswer).toBe(false);

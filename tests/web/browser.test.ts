@@ -55,7 +55,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
   it('fills the reader selector from the registry', async () => {
     await expect
       .poll(() => page.locator('#reader option').allTextContents())
-      .toEqual(['minilm-l6-squad (full)', 'minilm-l6-squad-int8 (quantized, default)']);
+      .toEqual([
+        'minilm-l3-squad-int8 (quantized)',
+        'minilm-l6-squad (full)',
+        'minilm-l6-squad-int8 (quantized, default)',
+      ]);
     expect(await page.locator('#health').textContent()).toMatch(/answers from mrc, cqa · 5 documents/);
   });
 
