@@ -35,7 +35,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--teacher", required=True, help="Hugging Face folder of the fine-tuned teacher")
     p.add_argument("--layers", default="0,3,5", help="teacher layers the student starts from, in order")
     p.add_argument("--init", help="start from this trained student (a run's model folder) instead of the "
-                                  "teacher's layers: a further stage, as finetune.py --model does for the teacher")
+                                  "teacher's layers: a further stage, as finetune.py --base does for the teacher")
     p.add_argument("--alpha", type=float, default=0.5, help="weight of the soft loss; 0 trains without the teacher")
     p.add_argument("--temperature", type=float, default=2.0)
     p.add_argument("--hidden-weight", type=float, default=0.0,
