@@ -15,7 +15,7 @@ import { KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
 import type { ModelRegistry } from '../mrc/models.js';
 import { MrcRoute } from '../mrc/route.js';
-import { type Calibration, DEFAULT_CALIBRATION, rank } from '../rank/ranker.js';
+import { type Calibration, DEFAULT_CALIBRATION, forReader, rank } from '../rank/ranker.js';
 import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
 import { openRetrieval } from './retrieval.js';
@@ -186,7 +186,8 @@ export class Pipeline {
         }
       }),
     );
-    const ranked = rank(results.flat(), parsed, this.opts.calibration, req.topK ?? 5, running);
+    const calibration = forReader(this.opts.calibration, req.reader ?? this.readerName);
+    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, running);
     return {
       question: req.question,
       answers: ranked.answers,
@@ -199,8 +200,8 @@ export class Pipeline {
       ...(req.explain
         ? {
             explanation: {
-              calibration: this.opts.calibration.source,
-              threshold: this.opts.calibration.threshold,
+              calibration: calibration.source,
+              threshold: calibration.threshold,
               candidates: ranked.scored,
             },
           }

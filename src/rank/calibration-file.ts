@@ -12,6 +12,8 @@ import { type Calibration, DEFAULT_CALIBRATION } from './ranker.js';
 
 const probability = z.number().min(0).max(1);
 const routeCalibration = z.object({ a: z.number(), b: z.number(), c: z.number() }).strict();
+/** One reader's own MRC parameters, written by `qa train calibration --reader-only`. */
+const readerCalibration = routeCalibration.extend({ fittedOn: z.string().min(1) }).strict();
 
 export const curvePoint = z
   .object({
@@ -25,6 +27,7 @@ export const curvePoint = z
 export const calibrationFileSchema = z
   .object({
     routes: z.object({ kbqa: routeCalibration, mrc: routeCalibration, cqa: routeCalibration }).strict(),
+    readers: z.record(z.string().min(1), readerCalibration).optional(),
     threshold: probability,
     targetPrecision: probability,
     fittedOn: z.string().min(1),
@@ -33,6 +36,7 @@ export const calibrationFileSchema = z
   .strict();
 
 export type CurvePoint = z.infer<typeof curvePoint>;
+export type ReaderCalibration = z.infer<typeof readerCalibration>;
 export type CalibrationFile = z.infer<typeof calibrationFileSchema>;
 
 export function calibrationPath(config: Pick<Config, 'modelsDir'>): string {
@@ -49,7 +53,10 @@ export function writeCalibrationFile(file: string, cal: CalibrationFile): void {
 }
 
 export function toCalibration(cal: CalibrationFile, file: string): Calibration {
-  return { routes: cal.routes, threshold: cal.threshold, source: `${file} (${cal.fittedOn})` };
+  const readers = Object.fromEntries(
+    Object.entries(cal.readers ?? {}).map(([name, { a, b, c }]) => [name, { a, b, c }]),
+  );
+  return { routes: cal.routes, readers, threshold: cal.threshold, source: `${file} (${cal.fittedOn})` };
 }
 
 /** The installed calibration; the defaults when none is installed, an error when the file is malformed. */

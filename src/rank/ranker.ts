@@ -22,6 +22,12 @@ export interface RouteCalibration {
 
 export interface Calibration {
   routes: Record<RouteName, RouteCalibration>;
+  /**
+   * The MRC route's parameters for readers fitted on their own: readers' scores differ in scale (a
+   * distilled student is less sure than its teacher), so one mapping cannot be right for all.
+   * A reader not listed gets `routes.mrc`.
+   */
+  readers?: Readonly<Record<string, RouteCalibration>>;
   /** Abstain when the best calibrated probability is below this. */
   threshold: number;
   /** Where the parameters came from (fitted file, or the defaults). */
@@ -37,6 +43,17 @@ export const DEFAULT_CALIBRATION: Calibration = {
   threshold: 0.3,
   source: 'defaults (not fitted)',
 };
+
+/** The calibration for answers read by `reader`: its own MRC parameters when it has them. */
+export function forReader(cal: Calibration, reader: string | undefined): Calibration {
+  const own = reader === undefined ? undefined : cal.readers?.[reader];
+  if (!own) return cal;
+  return {
+    ...cal,
+    routes: { ...cal.routes, mrc: own },
+    source: `${cal.source}; mrc: fitted for reader ${reader}`,
+  };
+}
 
 const EPS = 1e-6;
 

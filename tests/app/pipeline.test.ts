@@ -13,6 +13,7 @@ import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
 import { QuestionParser } from '../../src/parse/router.js';
+import type { Calibration } from '../../src/rank/ranker.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'qa-pipeline-'));
@@ -63,6 +64,32 @@ describe('Pipeline', () => {
       expect(a.warnings).toContainEqual(expect.stringMatching(/^mrc: .*longer than 1 ms/));
     } finally {
       await hurried.close();
+    }
+  });
+
+  it('ranks a reader’s answers with that reader’s own MRC calibration when it has one', async () => {
+    const shared = { a: 1, b: 0, c: 0.5 };
+    const student = 'minilm-l3-squad-int8';
+    const calibration: Calibration = {
+      routes: { kbqa: shared, mrc: shared, cqa: shared },
+      // A student fitted as hardly ever right: its spans fall below any threshold.
+      readers: { [student]: { a: 1, b: -20, c: 0.5 } },
+      threshold: 0.01,
+      source: 'a test',
+    };
+    const p = await Pipeline.open(config, new ModelRegistry(config.modelsDir), { parse, calibration });
+    try {
+      const ask = (reader: string) =>
+        p.ask({ question: 'How high is Mount Kenya?', routes: ['mrc'], reader, explain: true });
+      const teacher = await ask('minilm-l6-squad-int8');
+      expect(teacher.abstained).toBe(false);
+      expect(teacher.explanation?.calibration).toBe('a test');
+      const own = await ask(student);
+      expect(own.abstained).toBe(true);
+      expect(own.explanation?.calibration).toBe(`a test; mrc: fitted for reader ${student}`);
+      expect(own.explanation?.candidates[0]?.calibrated).toBeLessThan(0.01);
+    } finally {
+      await p.close();
     }
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,52 @@ describe('qa ingest kb', () => {
     const again = qa(['ingest', 'kb', kb, '--format', 'metaqa', '--workspace', ws, '--json']);
     // Same triples again: the set is unchanged, so the store still holds 85.
     expect(JSON.parse(again.stdout)).toMatchObject({ triples: 85, storeTriples: 85, store: 'oxigraph' });
+  });
+});
+
+describe('qa train calibration --reader-only', () => {
+  it("adds one reader's MRC parameters to the calibration file and keeps everything else", () => {
+    const data = mkdtempSync(join(tmpdir(), 'qa-cli-calibration-'));
+    // Four paragraphs of the first article: 32 questions, 13 of them unanswerable.
+    const dev = JSON.parse(readFileSync(DEV20, 'utf8'));
+    const article = { ...dev.data[0], paragraphs: dev.data[0].paragraphs.slice(0, 4) };
+    mkdirSync(join(data, 'squad'));
+    writeFileSync(
+      join(data, 'squad', 'dev-v2.0.public.json'),
+      JSON.stringify({ version: 'v2.0', data: [article] }),
+    );
+    const out = join(data, 'calibration.json');
+    const installed = JSON.parse(readFileSync(join(ROOT, 'models', 'ranker', 'calibration.json'), 'utf8'));
+    writeFileSync(
+      out,
+      JSON.stringify({ ...installed, readers: { other: { a: 1, b: 2, c: 0.5, fittedOn: 'x' } } }),
+    );
+    const reader = 'minilm-l3-squad-int8';
+    const r = qa(['train', 'calibration', '--reader-only', '--reader', reader, '--data', data, '--out', out]);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`^mrc for reader ${reader}: a -?[\\d.]+, b -?[\\d.]+, c 0.5000$`, 'm'),
+    );
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    expect(written.routes).toEqual(installed.routes);
+    expect(written.threshold).toBe(installed.threshold);
+    expect(written.readers.other).toEqual({ a: 1, b: 2, c: 0.5, fittedOn: 'x' });
+    expect(written.readers[reader]).toMatchObject({
+      a: expect.any(Number),
+      b: expect.any(Number),
+      c: 0.5,
+      fittedOn: expect.stringMatching(/^32 questions of dev-v2\.0\.public\.json \(13 unanswerable/),
+    });
+  });
+
+  it('refuses to add a reader when there is no calibration file to add it to', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qa-cli-calibration-')), 'calibration.json');
+    const r = qa(['train', 'calibration', '--reader-only', ...tiny, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no calibration file to add a reader to');
+    expect(r.stderr).toContain(out);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -21,7 +21,7 @@ import {
   readCalibrationFile,
   writeCalibrationFile,
 } from '../../src/rank/calibration-file.js';
-import { calibrated, DEFAULT_CALIBRATION, type RouteCalibration } from '../../src/rank/ranker.js';
+import { calibrated, DEFAULT_CALIBRATION, forReader, type RouteCalibration } from '../../src/rank/ranker.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -58,6 +58,29 @@ describe('calibration file', () => {
     expect(cal.routes).toEqual(sample.routes);
     expect(cal.threshold).toBe(0.45);
     expect(cal.source).toContain('a test');
+  });
+
+  it('gives a reader its own MRC parameters when the file has them, and the shared ones otherwise', () => {
+    const modelsDir = tempDir();
+    const own = { a: 0.2, b: -0.5, c: 0.5 };
+    writeCalibrationFile(calibrationPath({ modelsDir }), {
+      ...sample,
+      readers: { student: { ...own, fittedOn: 'its own questions' } },
+    });
+    const cal = loadCalibration({ modelsDir });
+    expect(forReader(cal, 'student').routes).toEqual({ ...sample.routes, mrc: own });
+    expect(forReader(cal, 'student').source).toMatch(/; mrc: fitted for reader student$/);
+    expect(forReader(cal, 'teacher')).toBe(cal);
+    expect(forReader(cal, undefined)).toBe(cal);
+    // The student's raw 0.6 is worth less than the teacher's raw 0.6.
+    expect(calibrated(0.6, 'mrc', 1 / 3, forReader(cal, 'student'))).toBeLessThan(
+      calibrated(0.6, 'mrc', 1 / 3, cal),
+    );
+    const file = join(tempDir(), 'calibration.json');
+    writeFileSync(file, JSON.stringify({ ...sample, readers: { student: own } }));
+    expect(() => readCalibrationFile(file)).toThrow(
+      expect.objectContaining({ where: `${file}: readers.student.fittedOn` }),
+    );
   });
 
   it('falls back to the defaults when no file is installed', () => {
