@@ -1,6 +1,7 @@
 /**
  * `qa train calibration`: fit the ranker's per-route calibration on held-out SQuAD 2.0, SemEval and KB
- * questions, choose the abstention threshold for a target precision and write them to models/.
+ * questions, choose the abstention threshold for a target precision and write them to models/; with
+ * `--reader-only`, fit one reader's own MRC parameters and add them to the file.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
