@@ -80,16 +80,22 @@ function baseFile(out: string, installed: string): CalibrationFile | undefined {
   return existsSync(installed) ? readCalibrationFile(installed) : undefined;
 }
 
+/** What one fit works with: a scratch workspace, the SQuAD 2.0 file, the reader and the file it starts from. */
+interface FitRun {
+  ctx: CliContext;
+  opts: Options;
+  out: string;
+  /** The calibration file at --out, else the installed one. */
+  base: CalibrationFile | undefined;
+  reader: SpanReader;
+  db: Db;
+  dir: string;
+  squadFile: string;
+  parse: (text: string) => ParsedQuestion;
+}
+
 /** SQuAD 2.0 questions asked through hybrid retrieval and the reader, over the file's contexts. */
-async function squadPart(
-  ctx: CliContext,
-  db: Db,
-  dir: string,
-  reader: SpanReader,
-  file: string,
-  limit: number,
-  parse: (text: string) => ParsedQuestion,
-) {
+async function squadPart({ ctx, db, dir, reader, squadFile: file, opts, parse }: FitRun) {
   new DocStore(db).ingest([readSourceFile(file, 'squad')]);
   const vecBar = progressBar('passage vectors');
   const retriever = await openRetrieval(db, { ...ctx.config, workspace: dir }, ctx.models, {
@@ -99,7 +105,7 @@ async function squadPart(
   const qBar = progressBar('SQuAD questions');
   const squad = await squadHeldOut({
     file,
-    limit,
+    limit: opts.limit,
     route: new MrcRoute(retriever),
     reader,
     parse,
@@ -125,203 +131,183 @@ function mrcFittedOn(
  * `--reader-only`: the MRC route's parameters for one reader, added to the calibration file; the
  * other routes, the other readers and the threshold stay as they are.
  */
-async function fitReaderOnly(ctx: CliContext, opts: Options, out: string, reader: SpanReader) {
-  const base = baseFile(out, calibrationPath(ctx.config));
+async function fitReaderOnly(run: FitRun) {
+  const { out, base, reader, squadFile } = run;
   if (!base) {
     throw new QaError('not_found', 'no calibration file to add a reader to', {
       where: out,
       hint: 'fit the whole calibration first (without --reader-only)',
     });
   }
-  const squadFile = join(opts.data, 'squad', 'dev-v2.0.public.json');
-  const parser = QuestionParser.load(routerPath(ctx.config));
-  const dir = mkdtempSync(join(tmpdir(), 'qa-train-calibration-'));
-  const db = openWorkspaceDb({ workspace: dir });
-  try {
-    const squad = await squadPart(ctx, db, dir, reader, squadFile, opts.limit, (t) => parser.parse(t));
-    const keepC = DEFAULT_CALIBRATION.routes.mrc.c;
-    const fit = fitRouteCalibration(topCandidates(squad.questions), keepC);
-    if (!fit) {
-      throw new QaError(
-        'bad_input',
-        `reader ${reader.name}: its top answers to these questions were all right or all wrong, so there is nothing to fit`,
-        { where: squadFile, hint: 'ask more questions (--limit)' },
-      );
-    }
-    const note = fit.c === 'kept' ? `; c kept at ${keepC}, the router term barely varies` : '';
-    const entry: ReaderCalibration = { ...fit.calibration, fittedOn: mrcFittedOn(squad, squadFile) + note };
-    writeCalibrationFile(out, { ...base, readers: { ...base.readers, [reader.name]: entry } });
-
-    // The reader's own questions at the file's threshold: through the shared MRC mapping, and its own.
-    const shared: Calibration = { routes: base.routes, threshold: base.threshold, source: 'shared' };
-    const own = forReader({ ...shared, readers: { [reader.name]: fit.calibration } }, reader.name);
-    const at = (cal: Calibration) => {
-      const p = coverageCurve(squad.questions, cal).find((x) => x.threshold >= base.threshold - 1e-9);
-      return `coverage ${fmt(p?.coverage ?? null)}, precision ${fmt(p?.precision ?? null)}`;
-    };
-    const { a, b, c } = fit.calibration;
-    const lines = [
-      `mrc for reader ${reader.name}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`,
-      `at the threshold ${base.threshold.toFixed(2)} on these questions:`,
-      `  the shared mrc calibration: ${at(shared)}`,
-      `  the reader's own:           ${at(own)}`,
-      `wrote ${out}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  const squad = await squadPart(run);
+  const keepC = DEFAULT_CALIBRATION.routes.mrc.c;
+  const fit = fitRouteCalibration(topCandidates(squad.questions), keepC);
+  if (!fit) {
+    throw new QaError(
+      'bad_input',
+      `reader ${reader.name}: its top answers to these questions were all right or all wrong, so there is nothing to fit`,
+      { where: squadFile, hint: 'ask more questions (--limit)' },
+    );
   }
+  const note = fit.c === 'kept' ? `; c kept at ${keepC}, the router term barely varies` : '';
+  const entry: ReaderCalibration = { ...fit.calibration, fittedOn: mrcFittedOn(squad, squadFile) + note };
+  writeCalibrationFile(out, { ...base, readers: { ...base.readers, [reader.name]: entry } });
+
+  // The reader's own questions at the file's threshold: through the shared MRC mapping, and its own.
+  const shared: Calibration = { routes: base.routes, threshold: base.threshold, source: 'shared' };
+  const own = forReader({ ...shared, readers: { [reader.name]: fit.calibration } }, reader.name);
+  const at = (cal: Calibration) => {
+    const p = coverageCurve(squad.questions, cal).find((x) => x.threshold >= base.threshold - 1e-9);
+    return `coverage ${fmt(p?.coverage ?? null)}, precision ${fmt(p?.precision ?? null)}`;
+  };
+  const { a, b, c } = fit.calibration;
+  const lines = [
+    `mrc for reader ${reader.name}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`,
+    `at the threshold ${base.threshold.toFixed(2)} on these questions:`,
+    `  the shared mrc calibration: ${at(shared)}`,
+    `  the reader's own:           ${at(own)}`,
+    `wrote ${out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Every route's parameters and the abstention threshold, fitted together. */
-async function fitAll(ctx: CliContext, opts: Options, out: string, reader: SpanReader) {
+async function fitAll(run: FitRun) {
+  const { ctx, opts, out, base, reader, db, squadFile, parse } = run;
   const { config, models } = ctx;
-  const squadFile = join(opts.data, 'squad', 'dev-v2.0.public.json');
   const semevalDev = join(opts.data, 'cqa', 'semeval2016-dev.jsonl');
   const semevalTrain = join(opts.data, 'cqa', 'semeval2016-train.jsonl');
-  const parser = QuestionParser.load(routerPath(config));
-  const parse = (text: string) => parser.parse(text);
   // Other readers' own MRC parameters stay; the one refitted here gets the shared ones.
   const otherReaders = Object.fromEntries(
-    Object.entries(baseFile(out, calibrationPath(config))?.readers ?? {}).filter(
-      ([name]) => name !== reader.name,
-    ),
+    Object.entries(base?.readers ?? {}).filter(([name]) => name !== reader.name),
   );
-  const dir = mkdtempSync(join(tmpdir(), 'qa-train-calibration-'));
-  const db = openWorkspaceDb({ workspace: dir });
-  try {
-    const squad = await squadPart(ctx, db, dir, reader, squadFile, opts.limit, parse);
+  const squad = await squadPart(run);
 
-    // KBQA over its KB: its own questions, and the SQuAD sample it should leave to the reader.
-    const kb = new OxigraphStore();
-    await kb.load([sourceFor(opts.kb)]);
-    const { graph, linker } = await KbqaRoute.index(kb);
-    const kbModelFile = opts.kbModel ?? bundledKbqaModelPath(config);
-    const relations = RelationModel.fromJSON(readJsonFile(kbModelFile) as RelationModelJson);
-    const squadSample = sampleEvenly(loadSquad(squadFile).questions, opts.limit);
-    const kBar = progressBar('KB questions');
-    const kbqa = await kbqaHeldOut({
-      route: new KbqaRoute(kb, graph, linker, relations),
-      // A "how many" wording listed with the path's answers (not a count) says which path
-      // the question takes, not what its answer is: it cannot label an answer right or wrong.
-      questions: sampleEvenly(
-        readMetaqa(opts.kbQuestions).filter(
-          (q) => !COUNT_Q.test(q.question) || q.answers.every((a) => /^[\d.,]+$/.test(a)),
-        ),
-        300,
+  // KBQA over its KB: its own questions, and the SQuAD sample it should leave to the reader.
+  const kb = new OxigraphStore();
+  await kb.load([sourceFor(opts.kb)]);
+  const { graph, linker } = await KbqaRoute.index(kb);
+  const kbModelFile = opts.kbModel ?? bundledKbqaModelPath(config);
+  const relations = RelationModel.fromJSON(readJsonFile(kbModelFile) as RelationModelJson);
+  const squadSample = sampleEvenly(loadSquad(squadFile).questions, opts.limit);
+  const kBar = progressBar('KB questions');
+  const kbqa = await kbqaHeldOut({
+    route: new KbqaRoute(kb, graph, linker, relations),
+    // A "how many" wording listed with the path's answers (not a count) says which path
+    // the question takes, not what its answer is: it cannot label an answer right or wrong.
+    questions: sampleEvenly(
+      readMetaqa(opts.kbQuestions).filter(
+        (q) => !COUNT_Q.test(q.question) || q.answers.every((a) => /^[\d.,]+$/.test(a)),
       ),
-      others: squadSample.map((q) => ({
-        question: q.question,
-        answers: q.isImpossible ? [] : q.answers,
-      })),
-      parse,
-      onQuestion: (d, t) => kBar.update(d, t),
-    });
-    kBar.stop();
-    await kb.close();
-    // A SQuAD question's KB candidates compete with its MRC ones, as in the pipeline.
-    const squadBoth = squad.questions.map((q, i) => [...q, ...(kbqa.others[i] ?? [])]);
+      300,
+    ),
+    others: squadSample.map((q) => ({
+      question: q.question,
+      answers: q.isImpossible ? [] : q.answers,
+    })),
+    parse,
+    onQuestion: (d, t) => kBar.update(d, t),
+  });
+  kBar.stop();
+  await kb.close();
+  // A SQuAD question's KB candidates compete with its MRC ones, as in the pipeline.
+  const squadBoth = squad.questions.map((q, i) => [...q, ...(kbqa.others[i] ?? [])]);
 
-    const weights = readMatcherFile(matcherPath(config));
-    const parts = matcherParts(weights, await openEncoder(config, models));
-    const tBar = progressBar('thread vectors');
-    const cqa = await semevalHeldOut({
-      db,
-      evalFile: semevalDev,
-      archiveFiles: [semevalTrain],
-      model: parts.model,
-      ...(parts.dense ? { encoder: parts.dense } : {}),
-      parse,
-      onVectors: (d, t) => tBar.update(d, t),
-    });
-    tBar.stop();
+  const weights = readMatcherFile(matcherPath(config));
+  const parts = matcherParts(weights, await openEncoder(config, models));
+  const tBar = progressBar('thread vectors');
+  const cqa = await semevalHeldOut({
+    db,
+    evalFile: semevalDev,
+    archiveFiles: [semevalTrain],
+    model: parts.model,
+    ...(parts.dense ? { encoder: parts.dense } : {}),
+    parse,
+    onVectors: (d, t) => tBar.update(d, t),
+  });
+  tBar.stop();
 
-    // MRC: each question's top span, where abstention is decided; CQA: all 10 candidates per question.
-    const fitted: Partial<Record<RouteName, LabelledCandidate[]>> = {
-      mrc: topCandidates(squad.questions),
-      cqa: cqa.flat(),
-      kbqa: [...topCandidates(kbqa.own), ...topCandidates(kbqa.others)],
-    };
-    const routes = { ...DEFAULT_CALIBRATION.routes };
-    const notes: string[] = [];
-    for (const route of ['kbqa', 'mrc', 'cqa'] as const) {
-      const cands = fitted[route] ?? [];
-      const keepC = DEFAULT_CALIBRATION.routes[route].c;
-      const fit = fitRouteCalibration(cands, keepC);
-      if (!fit) notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
-      else {
-        routes[route] = fit.calibration;
-        if (fit.c === 'kept') {
-          notes.push(
-            `${route}: c kept at ${keepC}, the router term barely varies on these questions ` +
-              `(sd ${fit.routerSpread.toFixed(3)})`,
-          );
-        } else if (fit.c === 'capped') {
-          notes.push(`${route}: c held at ${MAX_ROUTER_WEIGHT}, the most the router may weigh`);
-        }
+  // MRC: each question's top span, where abstention is decided; CQA: all 10 candidates per question.
+  const fitted: Partial<Record<RouteName, LabelledCandidate[]>> = {
+    mrc: topCandidates(squad.questions),
+    cqa: cqa.flat(),
+    kbqa: [...topCandidates(kbqa.own), ...topCandidates(kbqa.others)],
+  };
+  const routes = { ...DEFAULT_CALIBRATION.routes };
+  const notes: string[] = [];
+  for (const route of ['kbqa', 'mrc', 'cqa'] as const) {
+    const cands = fitted[route] ?? [];
+    const keepC = DEFAULT_CALIBRATION.routes[route].c;
+    const fit = fitRouteCalibration(cands, keepC);
+    if (!fit) notes.push(`${route}: defaults (the candidates were all right or all wrong)`);
+    else {
+      routes[route] = fit.calibration;
+      if (fit.c === 'kept') {
+        notes.push(
+          `${route}: c kept at ${keepC}, the router term barely varies on these questions ` +
+            `(sd ${fit.routerSpread.toFixed(3)})`,
+        );
+      } else if (fit.c === 'capped') {
+        notes.push(`${route}: c held at ${MAX_ROUTER_WEIGHT}, the most the router may weigh`);
       }
     }
-    const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
-    const pooled = [...kbqa.own, ...squadBoth, ...cqa];
-    const curve = coverageCurve(pooled, cal);
-    const choice = chooseThreshold(curve, opts.targetPrecision);
-    const fittedOn = [
-      `mrc: ${mrcFittedOn(squad, squadFile, reader.name)}`,
-      `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
-        `(fitted on their ${cqa.flat().length} candidates; matcher ${basename(matcherPath(config))})`,
-      `kbqa: ${kbqa.own.length} questions of ${basename(opts.kbQuestions)} over ${basename(opts.kb)} ` +
-        `and the ${kbqa.others.length} SQuAD questions (fitted on their ${fitted.kbqa?.length ?? 0} ` +
-        `top candidates; relation model ${basename(kbModelFile)})`,
-      ...notes,
-    ].join('; ');
-    const file: CalibrationFile = {
-      routes,
-      ...(Object.keys(otherReaders).length ? { readers: otherReaders } : {}),
-      threshold: choice.threshold,
-      targetPrecision: opts.targetPrecision,
-      fittedOn,
-      curve,
-    };
-    writeCalibrationFile(out, file);
-
-    const byRoute = {
-      kbqa: coverageCurve(kbqa.own, cal),
-      mrc: coverageCurve(squadBoth, cal),
-      cqa: coverageCurve(cqa, cal),
-    };
-    const lines = [
-      ...(['kbqa', 'mrc', 'cqa'] as const).map((r) => {
-        const { a, b, c } = routes[r];
-        return `${r}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`;
-      }),
-      '',
-      'threshold  coverage  precision  kb cov  kb prec  mrc cov  mrc prec  cqa cov  cqa prec',
-      ...curve.map((p, i) =>
-        [
-          p.threshold.toFixed(2).padStart(9),
-          fmt(p.coverage).padStart(9),
-          fmt(p.precision).padStart(10),
-          fmt(byRoute.kbqa[i]?.coverage ?? null).padStart(7),
-          fmt(byRoute.kbqa[i]?.precision ?? null).padStart(8),
-          fmt(byRoute.mrc[i]?.coverage ?? null).padStart(8),
-          fmt(byRoute.mrc[i]?.precision ?? null).padStart(9),
-          fmt(byRoute.cqa[i]?.coverage ?? null).padStart(8),
-          fmt(byRoute.cqa[i]?.precision ?? null).padStart(9),
-        ].join(' '),
-      ),
-      '',
-      `threshold ${choice.threshold.toFixed(2)}: ` +
-        (choice.met
-          ? `the smallest with precision ≥ ${opts.targetPrecision}`
-          : `no threshold reaches precision ${opts.targetPrecision}; the most precise one`),
-      `wrote ${out}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+  const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
+  const pooled = [...kbqa.own, ...squadBoth, ...cqa];
+  const curve = coverageCurve(pooled, cal);
+  const choice = chooseThreshold(curve, opts.targetPrecision);
+  const fittedOn = [
+    `mrc: ${mrcFittedOn(squad, squadFile, reader.name)}`,
+    `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
+      `(fitted on their ${cqa.flat().length} candidates; matcher ${basename(matcherPath(config))})`,
+    `kbqa: ${kbqa.own.length} questions of ${basename(opts.kbQuestions)} over ${basename(opts.kb)} ` +
+      `and the ${kbqa.others.length} SQuAD questions (fitted on their ${fitted.kbqa?.length ?? 0} ` +
+      `top candidates; relation model ${basename(kbModelFile)})`,
+    ...notes,
+  ].join('; ');
+  const file: CalibrationFile = {
+    routes,
+    ...(Object.keys(otherReaders).length ? { readers: otherReaders } : {}),
+    threshold: choice.threshold,
+    targetPrecision: opts.targetPrecision,
+    fittedOn,
+    curve,
+  };
+  writeCalibrationFile(out, file);
+
+  const byRoute = {
+    kbqa: coverageCurve(kbqa.own, cal),
+    mrc: coverageCurve(squadBoth, cal),
+    cqa: coverageCurve(cqa, cal),
+  };
+  const lines = [
+    ...(['kbqa', 'mrc', 'cqa'] as const).map((r) => {
+      const { a, b, c } = routes[r];
+      return `${r}: a ${a.toFixed(4)}, b ${b.toFixed(4)}, c ${c.toFixed(4)}`;
+    }),
+    '',
+    'threshold  coverage  precision  kb cov  kb prec  mrc cov  mrc prec  cqa cov  cqa prec',
+    ...curve.map((p, i) =>
+      [
+        p.threshold.toFixed(2).padStart(9),
+        fmt(p.coverage).padStart(9),
+        fmt(p.precision).padStart(10),
+        fmt(byRoute.kbqa[i]?.coverage ?? null).padStart(7),
+        fmt(byRoute.kbqa[i]?.precision ?? null).padStart(8),
+        fmt(byRoute.mrc[i]?.coverage ?? null).padStart(8),
+        fmt(byRoute.mrc[i]?.precision ?? null).padStart(9),
+        fmt(byRoute.cqa[i]?.coverage ?? null).padStart(8),
+        fmt(byRoute.cqa[i]?.precision ?? null).padStart(9),
+      ].join(' '),
+    ),
+    '',
+    `threshold ${choice.threshold.toFixed(2)}: ` +
+      (choice.met
+        ? `the smallest with precision ≥ ${opts.targetPrecision}`
+        : `no threshold reaches precision ${opts.targetPrecision}; the most precise one`),
+    `wrote ${out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export function registerTrainCalibration(train: Command): void {
@@ -356,11 +342,26 @@ export function registerTrainCalibration(train: Command): void {
     .action(async (opts: Options, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const out = opts.out ?? calibrationPath(ctx.config);
+      const parser = QuestionParser.load(routerPath(ctx.config));
+      const dir = mkdtempSync(join(tmpdir(), 'qa-train-calibration-'));
+      const db = openWorkspaceDb({ workspace: dir });
       try {
-        const reader = await ctx.models.reader(readerName(ctx), { threads: ctx.config.threads });
-        await (opts.readerOnly ? fitReaderOnly : fitAll)(ctx, opts, out, reader);
+        const run: FitRun = {
+          ctx,
+          opts,
+          out,
+          base: baseFile(out, calibrationPath(ctx.config)),
+          reader: await ctx.models.reader(readerName(ctx), { threads: ctx.config.threads }),
+          db,
+          dir,
+          squadFile: join(opts.data, 'squad', 'dev-v2.0.public.json'),
+          parse: (text) => parser.parse(text),
+        };
+        await (opts.readerOnly ? fitReaderOnly : fitAll)(run);
       } finally {
         await ctx.models.close();
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 }
