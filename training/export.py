@@ -20,6 +20,7 @@ from pathlib import Path
 import onnx
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
+from onnxruntime.transformers.fusion_options import FusionOptions
 from onnxruntime.transformers.optimizer import optimize_model
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
@@ -46,7 +47,7 @@ def write_vocab(tok, path: Path) -> None:
     path.write_text("".join(f"{t}\n" for t, _ in by_id), encoding="utf-8")
 
 
-def export_fp32(model_dir: Path, onnx_path: Path) -> None:
+def export_fp32(model_dir: Path, onnx_path: Path, fuse_attention: bool = True) -> None:
     model = AutoModelForQuestionAnswering.from_pretrained(model_dir).eval()
     ids = torch.randint(1000, 2000, (2, 48))
     args = (ids, torch.ones_like(ids), torch.zeros_like(ids))
@@ -60,8 +61,10 @@ def export_fp32(model_dir: Path, onnx_path: Path) -> None:
     )
     # Fuse attention, layer norm and GELU for ONNX Runtime's CPU kernels.
     cfg = model.config
+    fusions = FusionOptions("bert")
+    fusions.enable_attention = fuse_attention
     opt = optimize_model(str(onnx_path), model_type="bert", num_heads=cfg.num_attention_heads,
-                         hidden_size=cfg.hidden_size, opt_level=1)
+                         hidden_size=cfg.hidden_size, opt_level=1, optimization_options=fusions)
     opt.save_model_to_file(str(onnx_path))
     cap_ir(onnx_path)
 
@@ -73,8 +76,9 @@ def cap_ir(path: Path) -> None:
         onnx.save(m, str(path))
 
 
-def quantize(src: Path, dst: Path, per_channel: bool, embeddings: bool) -> None:
-    ops = ["MatMul", "Gemm", "Attention"] + (["EmbedLayerNormalization", "Gather"] if embeddings else [])
+def quantize(src: Path, dst: Path, per_channel: bool, embeddings: bool, attention: bool = True) -> None:
+    ops = ["MatMul", "Gemm"] + (["Attention"] if attention else []) \
+        + (["EmbedLayerNormalization", "Gather"] if embeddings else [])
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel,
                      op_types_to_quantize=ops,
                      # fused contrib ops (BiasGelu, ...) defeat shape inference; their outputs are float
@@ -117,19 +121,23 @@ def main() -> None:
     p.add_argument("--per-channel", action="store_true", help="per-channel int8 weight scales")
     p.add_argument("--fp32-embeddings", action="store_true",
                    help="leave the embedding tables in fp32 (58.6 MB instead of 22.7 MB for MiniLM-L6)")
+    # Variants measured against the default in docs/BENCHMARKS.md; neither made int8 faster.
+    p.add_argument("--attention", choices=["fused", "fp32", "unfused"], default="fused",
+                   help="fused: one Attention node, int8 as QAttention (default); fp32: fused but left "
+                        "in fp32 by the quantiser; unfused: plain MatMuls, the projections in int8")
     p.add_argument("--int8-name", help="folder name of the int8 model (default: NAME-int8)")
     args = p.parse_args()
 
     tok = AutoTokenizer.from_pretrained(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        export_fp32(args.model, fp32)
+        export_fp32(args.model, fp32, fuse_attention=args.attention != "unfused")
         targets = []
         if not args.no_fp32:
             targets.append((args.name, args.kind, fp32))
         if not args.no_int8:
             q = Path(tmp) / "model-int8.onnx"
-            quantize(fp32, q, args.per_channel, not args.fp32_embeddings)
+            quantize(fp32, q, args.per_channel, not args.fp32_embeddings, attention=args.attention == "fused")
             targets.append((args.int8_name or f"{args.name}-int8", "quantized", q))
         for name, kind, src in targets:
             out = args.out / name
