@@ -4,6 +4,7 @@
  */
 import { QaError } from '../core/errors.js';
 import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
+import type { ReaderManifest } from './manifest.js';
 import type { ReaderEntry } from './models.js';
 import {
   bertFeeds,
@@ -38,6 +39,16 @@ interface Job {
   window: Window;
 }
 
+/** Decoding defaults: the manifest's answer length and tuned no-answer threshold. */
+export function decodeDefaults(m: ReaderManifest, over: Partial<DecodeOptions> = {}): DecodeOptions {
+  return {
+    nBest: over.nBest ?? 20,
+    maxAnswerLen: over.maxAnswerLen ?? m.maxAnswerLen,
+    topK: over.topK ?? 5,
+    nullThreshold: over.nullThreshold ?? m.metrics.squad20?.threshold ?? 0,
+  };
+}
+
 export class SpanReader {
   private constructor(
     readonly entry: ReaderEntry,
@@ -55,15 +66,8 @@ export class SpanReader {
     return new SpanReader(entry, tokenizer, session);
   }
 
-  /** Decoding defaults: the manifest's answer length and tuned no-answer threshold. */
   decodeOptions(over: Partial<DecodeOptions> = {}): DecodeOptions {
-    const m = this.entry.manifest;
-    return {
-      nBest: over.nBest ?? 20,
-      maxAnswerLen: over.maxAnswerLen ?? m.maxAnswerLen,
-      topK: over.topK ?? 5,
-      nullThreshold: over.nullThreshold ?? m.metrics.squad20?.threshold ?? 0,
-    };
+    return decodeDefaults(this.entry.manifest, over);
   }
 
   async read(input: ReadInput, opts: ReadOptions = {}): Promise<ReadResult> {

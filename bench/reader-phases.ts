@@ -1,0 +1,110 @@
+/**
+ * Where a reader's time goes, per question: WordPiece tokenizing, window making, building the
+ * int64 feeds, the ONNX run (worker round trip included) and span decoding. It answers whether
+ * a smaller model's speed-up is held back by the JavaScript around the model or inside the graph.
+ *
+ *   npx tsx bench/reader-phases.ts [--data FILE] [--limit N] [--models-dir DIR] [--model NAME ...] [--threads N]
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/core/config.js';
+import { loadSquad } from '../src/eval/squad-data.js';
+import { decodeSpans } from '../src/mrc/decode.js';
+import { ModelRegistry, type ReaderEntry } from '../src/mrc/models.js';
+import { decodeDefaults } from '../src/mrc/reader.js';
+import { bertFeeds, openSession, run, tokenizerFor } from '../src/mrc/session.js';
+import { makeWindows } from '../src/mrc/windows.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/squad/dev-v1.1.public.json' },
+    limit: { type: 'string', default: '300' },
+    'models-dir': { type: 'string' },
+    model: { type: 'string', multiple: true },
+    threads: { type: 'string', default: '1' },
+  },
+});
+
+const config = loadConfig({ flags: { modelsDir: values['models-dir'] } });
+const registry = new ModelRegistry(config.modelsDir);
+const questions = loadSquad(values.data).questions.slice(0, Number(values.limit));
+const threads = Number(values.threads);
+const readers = registry
+  .scan()
+  .models.filter((m): m is ReaderEntry => m.manifest.task === 'reader')
+  .filter((m) => !values.model || values.model.includes(m.manifest.name));
+
+const PHASES = ['tokenize', 'windows', 'feeds', 'onnx run', 'decode'] as const;
+type Phase = (typeof PHASES)[number];
+
+async function profile(
+  entry: ReaderEntry,
+): Promise<{ ms: Record<Phase, number>; windows: number; width: number }> {
+  const tokenizer = tokenizerFor(entry);
+  const session = await openSession(
+    entry,
+    { threads },
+    { inputs: ['input_ids'], outputs: ['start_logits', 'end_logits'] },
+  );
+  const decode = decodeDefaults(entry.manifest);
+  const ms = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  let windows = 0;
+  let tokens = 0;
+  // The first pass warms the session and the JIT up and is not counted.
+  for (const counted of [false, true]) {
+    for (const q of questions) {
+      let t = performance.now();
+      const lap = (phase: Phase): void => {
+        const now = performance.now();
+        if (counted) ms[phase] += now - t;
+        t = now;
+      };
+      const qTokens = tokenizer.tokenize(q.question);
+      const cTokens = tokenizer.tokenize(q.context);
+      lap('tokenize');
+      const wins = makeWindows(qTokens, cTokens, tokenizer.special, entry.manifest);
+      lap('windows');
+      const { feeds, width } = bertFeeds(session, wins, tokenizer.special.pad);
+      lap('feeds');
+      const out = await run(session, feeds, entry.dir);
+      lap('onnx run');
+      const start = out.start_logits?.data ?? new Float32Array();
+      const end = out.end_logits?.data ?? new Float32Array();
+      const logits = wins.map((window, r) => ({
+        window,
+        start: start.subarray(r * width, (r + 1) * width),
+        end: end.subarray(r * width, (r + 1) * width),
+      }));
+      decodeSpans(q.context, cTokens, logits, decode);
+      lap('decode');
+      if (counted) {
+        windows += wins.length;
+        tokens += wins.length * width;
+      }
+    }
+  }
+  await session.release();
+  for (const p of PHASES) ms[p] /= questions.length;
+  return { ms, windows, width: tokens / Math.max(1, windows) };
+}
+
+const head = ['model', ...PHASES.map((p) => `${p} ms`), 'outside onnx', 'windows', 'mean width'];
+const line = (r: string[]): string => `| ${r.join(' | ')} |`;
+console.log(
+  `reader phases: ${values.data}, first ${questions.length} questions, one at a time, ${threads} ONNX thread(s); mean ms per question`,
+);
+console.log(line(head));
+console.log(line(head.map(() => '---')));
+for (const entry of readers) {
+  const { ms, windows, width } = await profile(entry);
+  const total = PHASES.reduce((s, p) => s + ms[p], 0);
+  const outside = (100 * (total - ms['onnx run'])) / total;
+  console.log(
+    line([
+      entry.manifest.name,
+      ...PHASES.map((p) => ms[p].toFixed(2)),
+      `${outside.toFixed(1)}%`,
+      String(windows),
+      width.toFixed(0),
+    ]),
+  );
+}
