@@ -5,33 +5,16 @@
  *
  *   npx tsx bench/reader-phases.ts [--data FILE] [--limit N] [--models-dir DIR] [--model NAME ...] [--threads N]
  */
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/core/config.js';
-import { loadSquad } from '../src/eval/squad-data.js';
 import { decodeSpans } from '../src/mrc/decode.js';
-import { ModelRegistry, type ReaderEntry } from '../src/mrc/models.js';
+import type { ReaderEntry } from '../src/mrc/models.js';
 import { decodeDefaults } from '../src/mrc/reader.js';
 import { bertFeeds, openSession, run, tokenizerFor } from '../src/mrc/session.js';
 import { makeWindows } from '../src/mrc/windows.js';
+import { readerBenchSetup } from './reader-setup.js';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: '../shared/data/squad/dev-v1.1.public.json' },
-    limit: { type: 'string', default: '300' },
-    'models-dir': { type: 'string' },
-    model: { type: 'string', multiple: true },
-    threads: { type: 'string', default: '1' },
-  },
-});
-
-const config = loadConfig({ flags: { modelsDir: values['models-dir'] } });
-const registry = new ModelRegistry(config.modelsDir);
-const questions = loadSquad(values.data).questions.slice(0, Number(values.limit));
-const threads = Number(values.threads);
-const readers = registry
-  .scan()
-  .models.filter((m): m is ReaderEntry => m.manifest.task === 'reader')
-  .filter((m) => !values.model || values.model.includes(m.manifest.name));
+const setup = readerBenchSetup('1');
+const { data, questions, readers } = setup;
+const threads = setup.threads[0] ?? 1;
 
 const PHASES = ['tokenize', 'windows', 'feeds', 'onnx run', 'decode'] as const;
 type Phase = (typeof PHASES)[number];
@@ -90,7 +73,7 @@ async function profile(
 const head = ['model', ...PHASES.map((p) => `${p} ms`), 'outside onnx', 'windows', 'mean width'];
 const line = (r: string[]): string => `| ${r.join(' | ')} |`;
 console.log(
-  `reader phases: ${values.data}, first ${questions.length} questions, one at a time, ${threads} ONNX thread(s); mean ms per question`,
+  `reader phases: ${data}, first ${questions.length} questions, one at a time, ${threads} ONNX thread(s); mean ms per question`,
 );
 console.log(line(head));
 console.log(line(head.map(() => '---')));

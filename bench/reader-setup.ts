@@ -1,0 +1,41 @@
+/**
+ * What the reader benches share: their command-line options, and the SQuAD questions and reader
+ * models they run over.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/core/config.js';
+import { loadSquad, type SquadQuestion } from '../src/eval/squad-data.js';
+import { ModelRegistry, type ReaderEntry } from '../src/mrc/models.js';
+
+export interface ReaderBench {
+  data: string;
+  modelsDir: string;
+  questions: SquadQuestion[];
+  readers: ReaderEntry[];
+  threads: number[];
+}
+
+/** Parses `--data --limit --models-dir --model ... --threads a,b` (threads default as given). */
+export function readerBenchSetup(defaultThreads: string): ReaderBench {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: '../shared/data/squad/dev-v1.1.public.json' },
+      limit: { type: 'string', default: '300' },
+      'models-dir': { type: 'string' },
+      model: { type: 'string', multiple: true },
+      threads: { type: 'string', default: defaultThreads },
+    },
+  });
+  const { modelsDir } = loadConfig({ flags: { modelsDir: values['models-dir'] } });
+  const readers = new ModelRegistry(modelsDir)
+    .scan()
+    .models.filter((m): m is ReaderEntry => m.manifest.task === 'reader')
+    .filter((m) => !values.model || values.model.includes(m.manifest.name));
+  return {
+    data: values.data,
+    modelsDir,
+    questions: loadSquad(values.data).questions.slice(0, Number(values.limit)),
+    readers,
+    threads: values.threads.split(',').map(Number),
+  };
+}
