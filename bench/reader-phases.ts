@@ -26,7 +26,7 @@ async function profile(
   const session = await openSession(
     entry,
     { threads },
-    { inputs: ['input_ids'], outputs: ['start_logits', 'end_logits'] },
+    { inputs: ['input_ids', 'attention_mask'], outputs: ['start_logits', 'end_logits'] },
   );
   const decode = decodeDefaults(entry.manifest);
   const ms = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
