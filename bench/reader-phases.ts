@@ -7,7 +7,7 @@
  */
 import { decodeSpans } from '../src/mrc/decode.js';
 import type { ReaderEntry } from '../src/mrc/models.js';
-import { decodeDefaults } from '../src/mrc/reader.js';
+import { decodeDefaults, READER_IO, windowLogits } from '../src/mrc/reader.js';
 import { bertFeeds, openSession, run, tokenizerFor } from '../src/mrc/session.js';
 import { makeWindows } from '../src/mrc/windows.js';
 import { readerBenchSetup } from './reader-setup.js';
@@ -23,11 +23,7 @@ async function profile(
   entry: ReaderEntry,
 ): Promise<{ ms: Record<Phase, number>; windows: number; width: number }> {
   const tokenizer = tokenizerFor(entry);
-  const session = await openSession(
-    entry,
-    { threads },
-    { inputs: ['input_ids', 'attention_mask'], outputs: ['start_logits', 'end_logits'] },
-  );
+  const session = await openSession(entry, { threads }, READER_IO);
   const decode = decodeDefaults(entry.manifest);
   const ms = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
   let windows = 0;
@@ -50,14 +46,7 @@ async function profile(
       lap('feeds');
       const out = await run(session, feeds, entry.dir);
       lap('onnx run');
-      const start = out.start_logits?.data ?? new Float32Array();
-      const end = out.end_logits?.data ?? new Float32Array();
-      const logits = wins.map((window, r) => ({
-        window,
-        start: start.subarray(r * width, (r + 1) * width),
-        end: end.subarray(r * width, (r + 1) * width),
-      }));
-      decodeSpans(q.context, cTokens, logits, decode);
+      decodeSpans(q.context, cTokens, windowLogits(wins, out, width), decode);
       lap('decode');
       if (counted) {
         windows += wins.length;

@@ -9,6 +9,7 @@ import type { ReaderEntry } from './models.js';
 import {
   bertFeeds,
   type ModelSession,
+  type OutputTensor,
   openSession,
   run,
   type SessionOptions,
@@ -31,8 +32,11 @@ export interface ReadInput {
 
 export type ReadResult = Decoded;
 
-const REQUIRED_INPUTS = ['input_ids', 'attention_mask'] as const;
-const OUTPUTS = ['start_logits', 'end_logits'] as const;
+/** The tensors a reader graph must have. */
+export const READER_IO = {
+  inputs: ['input_ids', 'attention_mask'],
+  outputs: ['start_logits', 'end_logits'],
+} as const;
 
 interface Job {
   input: number;
@@ -49,6 +53,21 @@ export function decodeDefaults(m: ReaderManifest, over: Partial<DecodeOptions> =
   };
 }
 
+/** One batch's start and end logits, split into a row per window (views, not copies). */
+export function windowLogits(
+  windows: readonly Window[],
+  out: Record<string, OutputTensor>,
+  width: number,
+): WindowLogits[] {
+  const start = out.start_logits?.data ?? new Float32Array();
+  const end = out.end_logits?.data ?? new Float32Array();
+  return windows.map((window, r) => ({
+    window,
+    start: start.subarray(r * width, (r + 1) * width),
+    end: end.subarray(r * width, (r + 1) * width),
+  }));
+}
+
 export class SpanReader {
   private constructor(
     readonly entry: ReaderEntry,
@@ -62,7 +81,7 @@ export class SpanReader {
 
   static async load(entry: ReaderEntry, opts: ReaderOptions = {}): Promise<SpanReader> {
     const tokenizer = tokenizerFor(entry);
-    const session = await openSession(entry, opts, { inputs: REQUIRED_INPUTS, outputs: OUTPUTS });
+    const session = await openSession(entry, opts, READER_IO);
     return new SpanReader(entry, tokenizer, session);
   }
 
@@ -95,21 +114,16 @@ export class SpanReader {
       const batch = jobs.slice(b, b + batchSize);
       const out = await this.forward(batch.map((j) => j.window));
       batch.forEach((j, r) => {
-        logits[j.input]?.push({ window: j.window, start: out[r]?.start ?? [], end: out[r]?.end ?? [] });
+        const row = out[r];
+        if (row) logits[j.input]?.push(row);
       });
     }
     return inputs.map((inp, i) => decodeSpans(inp.context, ctxTokens[i] ?? [], logits[i] ?? [], decode));
   }
 
-  private async forward(windows: Window[]): Promise<Array<{ start: Float32Array; end: Float32Array }>> {
+  private async forward(windows: Window[]): Promise<WindowLogits[]> {
     const { feeds, width } = bertFeeds(this.session, windows, this.tokenizer.special.pad);
-    const out = await run(this.session, feeds, this.entry.dir);
-    const start = out.start_logits?.data as Float32Array;
-    const end = out.end_logits?.data as Float32Array;
-    return windows.map((_, r) => ({
-      start: start.subarray(r * width, (r + 1) * width),
-      end: end.subarray(r * width, (r + 1) * width),
-    }));
+    return windowLogits(windows, await run(this.session, feeds, this.entry.dir), width);
   }
 
   async close(): Promise<void> {
