@@ -64,6 +64,7 @@ def make_student(teacher: torch.nn.Module, layers: list[int]) -> torch.nn.Module
 
 
 def soft_loss(student: torch.Tensor, teacher: torch.Tensor, mask: torch.Tensor, t: float) -> torch.Tensor:
+    student, teacher = student.float(), teacher.float()  # bf16 logits under --bf16: the softmaxes in fp32
     s = student.masked_fill(mask == 0, MASKED) / t
     q = teacher.masked_fill(mask == 0, MASKED) / t
     kl = F.kl_div(F.log_softmax(s, -1), F.log_softmax(q, -1), log_target=True, reduction="batchmean")
@@ -124,7 +125,7 @@ def main() -> None:
           save_every=args.save_every,
           loss_fn=distil_loss(teacher if args.alpha > 0 or args.hidden_weight > 0 else None,
                               args.alpha, args.temperature, args.hidden_weight, layers),
-          stop_at=args.stop_at)
+          bf16=args.bf16, stop_at=args.stop_at)
 
 
 if __name__ == "__main__":

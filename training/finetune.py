@@ -21,8 +21,6 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--base", required=True, help="folder of a Hugging Face model (config, weights, vocab)")
     add_run_args(p)
-    p.add_argument("--bf16", action="store_true",
-                   help="bf16 autocast; measured 3x SLOWER than fp32 on this CPU, so off by default")
     return p.parse_args()
 
 
