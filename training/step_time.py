@@ -1,4 +1,4 @@
-"""Time one training step (forward, backward, AdamW) in fp32 and under bf16 autocast, on this machine.
+"""Time one training step (trainer.train_step: forward, backward, clipping, AdamW) in fp32 and under bf16 autocast, on this machine.
 
     python training/step_time.py --model RUN/model [--batch 16] [--tokens 256] [--threads 2] [--steps 4]
 
@@ -15,6 +15,8 @@ import time
 
 import torch
 from transformers import AutoModelForQuestionAnswering
+
+from trainer import train_step
 
 
 def main() -> None:
@@ -37,11 +39,7 @@ def main() -> None:
         times = []
         for _ in range(args.steps + 1):
             t = time.perf_counter()
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                loss = model(**batch).loss
-            loss.backward()
-            opt.step()
-            opt.zero_grad()
+            train_step(model, opt, batch, lambda m, b: m(**b).loss, bf16)
             times.append(time.perf_counter() - t)
         timed = times[1:]
         print(f"| {'bf16 autocast' if bf16 else 'fp32'} | median {statistics.median(timed):.2f} "

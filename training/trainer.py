@@ -77,11 +77,24 @@ def pad_batch(feats: dict[str, list], idx: list[int], pad_id: int) -> dict[str, 
     return out
 
 
+def train_step(model: torch.nn.Module, opt: torch.optim.Optimizer, inputs: dict[str, torch.Tensor],
+               loss_fn: Callable[[torch.nn.Module, dict[str, torch.Tensor]], torch.Tensor],
+               bf16: bool) -> torch.Tensor:
+    """One optimiser step: loss (under bf16 autocast if asked), backward, clipping at 1.0, update."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        loss = loss_fn(model, inputs)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
 def train(model: torch.nn.Module, tok, feats: dict[str, list], out: Path, *, epochs: float, batch: int,
           lr: float, seed: int, save_every: int,
           loss_fn: Callable[[torch.nn.Module, dict[str, torch.Tensor]], torch.Tensor],
           bf16: bool = False, stop_at: int = 0) -> None:
-    """AdamW, 10% linear warm-up then linear decay, gradient clipping at 1.0.
+    """AdamW, 10% linear warm-up then linear decay, gradient clipping at 1.0 (`train_step`).
 
     `stop_at` ends the run early at that step, with a checkpoint: resuming with another `epochs`
     then changes the rest of the schedule, which is how a run is shortened reproducibly.
@@ -113,14 +126,8 @@ def train(model: torch.nn.Module, tok, feats: dict[str, list], out: Path, *, epo
     t0 = time.time()
     while step < end:
         idx = [order[(step * batch + i) % n] for i in range(batch)]
-        inputs = pad_batch(feats, idx, tok.pad_token_id)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            loss = loss_fn(model, inputs)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        loss = train_step(model, opt, pad_batch(feats, idx, tok.pad_token_id), loss_fn, bf16)
         sched.step()
-        opt.zero_grad()
         step += 1
         if step % 10 == 0:
             print(f"step {step} loss {loss.item():.4f} lr {sched.get_last_lr()[0]:.2e} "
