@@ -16,7 +16,9 @@ import statistics
 import sys
 from pathlib import Path
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad" / "dev-v2.0.public.json"
+from evaluate import SQUAD  # the one place that knows where ../shared's SQuAD lies
+
+DEV = SQUAD / "dev-v2.0.public.json"
 
 
 def auc(positives: list[float], negatives: list[float]) -> float:

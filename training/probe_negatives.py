@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
+from evaluate import SQUAD
 from null_auc import auc
 from probe_short import null_odds
 from squad_data import build_examples
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad" / "dev-v1.1.public.json"
+DEV = SQUAD / "dev-v1.1.public.json"
 
 
 def kind(example: dict, source: dict, paragraphs: set[str]) -> str:
