@@ -2,7 +2,7 @@
 
     python training/probe_negatives.py RUN/model [--limit 1600]
 
-Builds the training recipe's examples (`squad_data.build_examples`, entity swaps on) from the
+Builds the training recipe's examples (`squad_data.build_examples`, every kind on) from the
 start of dev-v1.1, which no model was trained on, scores each with the null odds of
 `probe_short.py` (one window of at most 384 tokens; longer examples are skipped), and prints the
 ROC AUC of each kind of negative against the answerable examples. Set beside `null_auc.py`'s AUC
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -20,14 +21,20 @@ from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 from evaluate import SQUAD
 from null_auc import auc
 from probe_short import null_odds
-from squad_data import build_examples
+from squad_data import OPPOSITE, build_examples, negate
 
 DEV = SQUAD / "dev-v1.1.public.json"
 
 
 def kind(example: dict, source: dict, paragraphs: set[str]) -> str:
     """Which recipe made an unanswerable example, told from what it changed."""
-    if example["question"] != source["question"]:
+    q, s = example["question"], source["question"]
+    if q != s:
+        if q == negate(s):
+            return "negation"
+        qw, sw = re.findall(r"[\w'-]+", q), re.findall(r"[\w'-]+", s)
+        if len(qw) == len(sw) and all(a == b or a in OPPOSITE.get(b, ()) for a, b in zip(qw, sw)):
+            return "antonym"
         return "entity swap"
     return "another paragraph" if example["context"] in paragraphs else "answer sentence removed"
 
@@ -41,7 +48,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     squad = json.loads(DEV.read_text())
     paragraphs = {p["context"] for a in squad["data"] for p in a["paragraphs"]}
-    examples = build_examples(squad, neg_ratio=0.33, seed=1, limit=args.limit, swap_ratio=0.3)
+    examples = build_examples(squad, neg_ratio=0.33, seed=1, limit=args.limit, swap_ratio=0.3,
+                              negation_ratio=0.3, antonym_ratio=0.4)
     tok = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForQuestionAnswering.from_pretrained(args.model).eval()
     odds: dict[str, list[float]] = {}

@@ -10,6 +10,13 @@ harder kind too (`swap_ratio`):
   * "entity swap": a name or number of the question that the paragraph holds is replaced by
     another of the same article that the paragraph does not hold ("When did Kelly Rowland ..."
     against a paragraph about Beyonce), the most frequent kind of SQuAD 2.0 negative.
+Two more kinds copy SQuAD 2.0's next most frequent ones (its paper: antonym 20%, negation 9%);
+in dev-v2.0 a negation word is in 15% of the unanswerable questions against 3% of the answerable:
+  * "negation" (`negation_ratio`): "never" or "not" put before the question's verb ("Who never
+    captured ...", "What was the palace not designed in");
+  * "antonym" (`antonym_ratio`): a word of the question replaced by its opposite or by another
+    ordinal that the paragraph does not hold ("When did the war end?" against a paragraph that
+    only says when it began).
 And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
 are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
@@ -25,6 +32,37 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Capitalised word runs (names) and 2-4 digit numbers (years, counts): what an entity swap replaces.
 NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]*)*")
 NUMBER = re.compile(r"\b\d{2,4}\b")
+NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|without)\b|n't\b", re.IGNORECASE)
+# What "not" goes before after an auxiliary: a past participle ("-ed" or a common irregular one).
+AUXILIARY = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "may",
+             "might", "must"}
+IRREGULAR_PARTICIPLES = {"known", "built", "made", "written", "taken", "given", "seen", "born", "held", "found",
+                         "sold", "paid", "led", "won", "lost", "done", "begun", "chosen", "drawn", "shown",
+                         "spoken", "brought", "taught", "kept", "sent", "spent", "told", "bought", "thrown"}
+NOT_PARTICIPLES = {"hundred", "red", "bed", "seed", "speed", "need", "indeed", "feed", "breed", "shed"}
+# Groups of opposites (and ordinals): a word is replaced by another of its group. Words whose swap
+# breaks the question are left out: "long" ("how long"), "more" ("how many more"), "fall" (autumn).
+OPPOSITES = [
+    ("first", "second", "third", "fourth", "fifth", "last"), ("start", "end"), ("started", "ended"),
+    ("begin", "end"), ("began", "ended"), ("increase", "decrease"),
+    ("increased", "decreased"), ("largest", "smallest"), ("biggest", "smallest"),
+    ("larger", "smaller"), ("most", "least"), ("highest", "lowest"), ("higher", "lower"), ("before", "after"),
+    ("early", "late"), ("earliest", "latest"), ("earlier", "later"), ("north", "south"), ("east", "west"),
+    ("northern", "southern"), ("eastern", "western"), ("win", "lose"), ("won", "lost"),
+    ("major", "minor"), ("positive", "negative"), ("public", "private"), ("inside", "outside"),
+    ("upper", "lower"), ("maximum", "minimum"), ("strong", "weak"), ("strongest", "weakest"),
+    ("oldest", "newest"), ("ancient", "modern"), ("above", "below"), ("success", "failure"),
+    ("successful", "unsuccessful"), ("legal", "illegal"), ("male", "female"), ("men", "women"),
+    ("father", "mother"), ("son", "daughter"), ("king", "queen"), ("husband", "wife"), ("brother", "sister"),
+    ("top", "bottom"), ("import", "export"), ("imports", "exports"), ("buy", "sell"), ("bought", "sold"),
+    ("opened", "closed"), ("internal", "external"), ("domestic", "foreign"), ("urban", "rural"),
+    ("rich", "poor"), ("longest", "shortest"), ("fastest", "slowest"), ("best", "worst"), ("better", "worse"),
+    ("accepted", "rejected"), ("supported", "opposed"), ("common", "rare"), ("cheap", "expensive"),
+    ("hot", "cold"), ("wet", "dry"), ("day", "night"), ("summer", "winter"), ("birth", "death"),
+    ("born", "died"),
+]
+# "end" is in two groups: it may become "start" or "begin"
+OPPOSITE = {w: sorted({x for g in OPPOSITES if w in g for x in g if x != w}) for group in OPPOSITES for w in group}
 
 
 def _sentence_spans(context: str):
@@ -69,20 +107,61 @@ def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, l
     return question.replace(m, rng.choice(subs), 1)
 
 
+def negate(question: str) -> str | None:
+    """The question with "never" before its verb ("Who never founded"), or "not" before the participle
+    after its auxiliary ("What was X not designed in"); None when neither is found or it is negated."""
+    if NEGATION.search(question):
+        return None
+    words = question.split(" ")
+    if len(words) > 2 and words[0].lower() in ("who", "what", "which") and re.fullmatch(r"[a-z]+ed", words[1]) \
+            and words[1] not in NOT_PARTICIPLES:
+        return " ".join([words[0], "never", *words[1:]])
+    for i, w in enumerate(words[:-1]):
+        if w.lower() in AUXILIARY:
+            for j in range(i + 1, min(len(words), i + 6)):
+                bare = words[j].rstrip("?,.")
+                if (re.fullmatch(r"[a-z]+ed", bare) and bare not in NOT_PARTICIPLES) or bare in IRREGULAR_PARTICIPLES:
+                    # "has been shown" -> "has not been shown", not "has been not shown"
+                    at = i + 1 if any(x in ("be", "been") for x in words[i + 1:j]) else j
+                    return " ".join([*words[:at], "not", *words[at:]])
+            return None
+    return None
+
+
+def _opposite(question: str, context: str, rng: random.Random) -> str | None:
+    """The question with one word swapped for an opposite (or another ordinal) the context lacks.
+
+    The substitute counts as present when the context holds any word starting with it ("ended" for
+    "end"), so an answerable question is rarely made by chance."""
+    ctx = context.lower()
+    choices = []
+    for m in re.finditer(r"\b[a-z]+\b", question):
+        subs = [x for x in OPPOSITE.get(m.group(0), [])
+                if not re.search(rf"\b{x}", ctx) and not re.search(rf"\b{x}\b", question)]
+        if subs:
+            choices.append((m, subs))
+    if not choices:
+        return None
+    m, subs = rng.choice(choices)
+    return question[:m.start()] + rng.choice(subs) + question[m.end():]
+
+
 def _remove_answer_sentence(context: str, start: int, end: int) -> str:
     return " ".join(context[s:e] for s, e in _sentence_spans(context) if e <= start or s >= end)
 
 
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
-                   swap_ratio: float = 0.0, short_ratio: float = 0.0) -> list[dict]:
+                   swap_ratio: float = 0.0, short_ratio: float = 0.0, negation_ratio: float = 0.0,
+                   antonym_ratio: float = 0.0) -> list[dict]:
     """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
 
-    Entity swaps and short contexts draw from their own random stream, so with both ratios 0 the
-    examples are exactly those of the runs made before they existed (their checkpoints index
-    into this list).
+    Entity swaps and short contexts draw from their own random stream, negations and antonyms from
+    a third, so with their ratios 0 the examples are exactly those of the runs made before they
+    existed (their checkpoints index into this list).
     """
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
+    rewrite_rng = random.Random(seed + 2)
     out: list[dict] = []
     for article in squad["data"]:
         paras = [p["context"] for p in article["paragraphs"]]
@@ -105,6 +184,13 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                     if q:
                         out.append({"question": q, "context": para["context"], "answer_start": -1,
                                     "answer_text": None})
+                rewritten = []
+                if negation_ratio and rewrite_rng.random() < negation_ratio:
+                    rewritten.append(negate(qa["question"]))
+                if antonym_ratio and rewrite_rng.random() < antonym_ratio:
+                    rewritten.append(_opposite(qa["question"], para["context"], rewrite_rng))
+                out.extend({"question": q, "context": para["context"], "answer_start": -1, "answer_text": None}
+                           for q in rewritten if q)
                 if rng.random() >= neg_ratio:
                     continue
                 golds = {a["text"] for a in qa["answers"]}
