@@ -150,6 +150,12 @@ def _remove_answer_sentence(context: str, start: int, end: int) -> str:
     return " ".join(context[s:e] for s, e in _sentence_spans(context) if e <= start or s >= end)
 
 
+def _example(kind: str, question: str, context: str, answer_start: int = -1, answer_text: str | None = None) -> dict:
+    """One training example; `kind` names the recipe that made it (probe_negatives.py reports by it)."""
+    return {"kind": kind, "question": question, "context": context, "answer_start": answer_start,
+            "answer_text": answer_text}
+
+
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                    swap_ratio: float = 0.0, short_ratio: float = 0.0, negation_ratio: float = 0.0,
                    antonym_ratio: float = 0.0) -> list[dict]:
@@ -170,38 +176,32 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
         for pi, para in enumerate(article["paragraphs"]):
             for qa in para["qas"]:
                 ans = qa["answers"][0]
-                out.append({"question": qa["question"], "context": para["context"],
-                            "answer_start": ans["answer_start"], "answer_text": ans["text"]})
+                out.append(_example("answerable", qa["question"], para["context"], ans["answer_start"], ans["text"]))
                 if short_ratio and swap_rng.random() < short_ratio:
                     sent, at = _answer_sentence(para["context"], ans["answer_start"],
                                                 ans["answer_start"] + len(ans["text"]))
                     if sent != para["context"]:
-                        out.append({"question": qa["question"], "context": sent, "answer_start": at,
-                                    "answer_text": ans["text"]})
-                if swap_ratio and swap_rng.random() < swap_ratio:
-                    q = _swap_entity(qa["question"], para["context"], {a["text"] for a in qa["answers"]},
-                                     pool, swap_rng)
-                    if q:
-                        out.append({"question": q, "context": para["context"], "answer_start": -1,
-                                    "answer_text": None})
+                        out.append(_example("answer sentence only", qa["question"], sent, at, ans["text"]))
                 rewritten = []
+                if swap_ratio and swap_rng.random() < swap_ratio:
+                    rewritten.append(("entity swap", _swap_entity(qa["question"], para["context"],
+                                                                  {a["text"] for a in qa["answers"]}, pool, swap_rng)))
                 if negation_ratio and rewrite_rng.random() < negation_ratio:
-                    rewritten.append(negate(qa["question"]))
+                    rewritten.append(("negation", negate(qa["question"])))
                 if antonym_ratio and rewrite_rng.random() < antonym_ratio:
-                    rewritten.append(_opposite(qa["question"], para["context"], rewrite_rng))
-                out.extend({"question": q, "context": para["context"], "answer_start": -1, "answer_text": None}
-                           for q in rewritten if q)
+                    rewritten.append(("antonym", _opposite(qa["question"], para["context"], rewrite_rng)))
+                out.extend(_example(kind, q, para["context"]) for kind, q in rewritten if q)
                 if rng.random() >= neg_ratio:
                     continue
                 golds = {a["text"] for a in qa["answers"]}
                 if rng.random() < 0.5 and len(paras) > 1:
-                    other = paras[rng.choice([i for i in range(len(paras)) if i != pi])]
+                    kind, other = "another paragraph", paras[rng.choice([i for i in range(len(paras)) if i != pi])]
                 else:
                     s = ans["answer_start"]
-                    other = _remove_answer_sentence(para["context"], s, s + len(ans["text"]))
+                    kind, other = "answer sentence removed", _remove_answer_sentence(para["context"], s,
+                                                                                     s + len(ans["text"]))
                 if other.strip() and not any(g in other for g in golds):
-                    out.append({"question": qa["question"], "context": other,
-                                "answer_start": -1, "answer_text": None})
+                    out.append(_example(kind, qa["question"], other))
                 if limit and len(out) >= limit:
                     return out
             if limit and len(out) >= limit:
