@@ -29,12 +29,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model", help="Hugging Face QA model folder")
     p.add_argument("--limit", type=int, default=1600, help="examples to build, answerable and not")
+    p.add_argument("--lookalike-ratio", type=float, default=0.3,
+                   help="0 builds the example set of the probes before lookalike paragraphs existed")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     squad = json.loads(DEV.read_text())
     examples = build_examples(squad, neg_ratio=0.33, seed=1, limit=args.limit, swap_ratio=0.3,
-                              negation_ratio=0.3, antonym_ratio=0.4)
+                              negation_ratio=0.3, antonym_ratio=0.4, lookalike_ratio=args.lookalike_ratio)
     tok = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForQuestionAnswering.from_pretrained(args.model).eval()
     odds: dict[str, list[float]] = {}

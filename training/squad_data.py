@@ -17,12 +17,17 @@ in dev-v2.0 a negation word is in 15% of the unanswerable questions against 3% o
   * "antonym" (`antonym_ratio`): a word of the question replaced by its opposite or by another
     ordinal that the paragraph does not hold ("When did the war end?" against a paragraph that
     only says when it began).
+  * "lookalike paragraph" (`lookalike_ratio`): the question paired with the other paragraph of its
+    article that shares the most of its words (weighted by rarity in the article) but not the
+    answer: on-topic like SQuAD 2.0's "other neutral" and "mutual exclusion" questions (24% and 15%),
+    where "other paragraph" picks one at random.
 And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
 are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -40,6 +45,13 @@ IRREGULAR_PARTICIPLES = {"known", "built", "made", "written", "taken", "given", 
                          "sold", "paid", "led", "won", "lost", "done", "begun", "chosen", "drawn", "shown",
                          "spoken", "brought", "taught", "kept", "sent", "spent", "told", "bought", "thrown"}
 NOT_PARTICIPLES = {"hundred", "red", "bed", "seed", "speed", "need", "indeed", "feed", "breed", "shed"}
+WORD = re.compile(r"\w+")
+# Function words and question words: they say nothing about which paragraph a question is about.
+STOPWORDS = frozenset("""a an the of in on at to for from by with as and or but is are was were be been being has
+have had do does did what which who whom whose when where why how that this these those it its than then
+there their they he she his her him we our you your i not no into about after before during over under
+between through can could will would should may might must many much more most other some any each
+one two three also only such so if""".split())
 # Groups of opposites (and ordinals): a word is replaced by another of its group. Words whose swap
 # breaks the question are left out: "long" ("how long"), "more" ("how many more"), "fall" (autumn).
 OPPOSITES = [
@@ -146,6 +158,30 @@ def _opposite(question: str, context: str, rng: random.Random) -> str | None:
     return question[:m.start()] + rng.choice(subs) + question[m.end():]
 
 
+def _content_words(text: str) -> set[str]:
+    return {w for w in WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def _lookalike(question: str, golds: set[str], pi: int, para_words: list[set[str]],
+               idf: dict[str, float]) -> int | None:
+    """Index of the other paragraph sharing the most question words, by IDF weight, that lacks the answer.
+
+    It must share two words at least; with fewer it is no closer than "another paragraph". "Lacks"
+    is strict: a paragraph holding every content word of a gold answer ("the 1990s" for "1990s")
+    may answer in other words, so it is no negative.
+    """
+    q = _content_words(question)
+    best, best_score = None, 0.0
+    for i, words in enumerate(para_words):
+        shared = q & words
+        if i == pi or len(shared) < 2 or any(_content_words(g) <= words for g in golds):
+            continue
+        score = sum(idf[w] for w in shared)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
 def _remove_answer_sentence(context: str, start: int, end: int) -> str:
     return " ".join(context[s:e] for s, e in _sentence_spans(context) if e <= start or s >= end)
 
@@ -158,21 +194,25 @@ def _example(kind: str, question: str, context: str, answer_start: int = -1, ans
 
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                    swap_ratio: float = 0.0, short_ratio: float = 0.0, negation_ratio: float = 0.0,
-                   antonym_ratio: float = 0.0) -> list[dict]:
+                   antonym_ratio: float = 0.0, lookalike_ratio: float = 0.0) -> list[dict]:
     """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
 
     Entity swaps and short contexts draw from their own random stream, negations and antonyms from
-    a third, so with their ratios 0 the examples are exactly those of the runs made before they
-    existed (their checkpoints index into this list).
+    a third, lookalike paragraphs from a fourth, so with their ratios 0 the examples are exactly
+    those of the runs made before they existed (their checkpoints index into this list).
     """
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     rewrite_rng = random.Random(seed + 2)
+    lookalike_rng = random.Random(seed + 3)
     out: list[dict] = []
     for article in squad["data"]:
         paras = [p["context"] for p in article["paragraphs"]]
         pool = _mentions(" ".join(paras)) if swap_ratio else {}
         pool = {k: sorted(set(v)) for k, v in pool.items()}
+        para_words = [_content_words(p) for p in paras] if lookalike_ratio else []
+        idf = {w: math.log(len(paras) / sum(w in pw for pw in para_words)) + 1.0
+               for w in set().union(*para_words)} if lookalike_ratio else {}
         for pi, para in enumerate(article["paragraphs"]):
             for qa in para["qas"]:
                 ans = qa["answers"][0]
@@ -191,6 +231,10 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                 if antonym_ratio and rewrite_rng.random() < antonym_ratio:
                     rewritten.append(("antonym", _opposite(qa["question"], para["context"], rewrite_rng)))
                 out.extend(_example(kind, q, para["context"]) for kind, q in rewritten if q)
+                if lookalike_ratio and lookalike_rng.random() < lookalike_ratio:
+                    other_i = _lookalike(qa["question"], {a["text"] for a in qa["answers"]}, pi, para_words, idf)
+                    if other_i is not None:
+                        out.append(_example("lookalike paragraph", qa["question"], paras[other_i]))
                 if rng.random() >= neg_ratio:
                     continue
                 golds = {a["text"] for a in qa["answers"]}
