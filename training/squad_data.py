@@ -10,17 +10,18 @@ harder kind too (`swap_ratio`):
   * "entity swap": a name or number of the question that the paragraph holds is replaced by
     another of the same article that the paragraph does not hold ("When did Kelly Rowland ..."
     against a paragraph about Beyonce), the most frequent kind of SQuAD 2.0 negative.
-Two more kinds copy SQuAD 2.0's next most frequent ones (its paper: antonym 20%, negation 9%);
-in dev-v2.0 a negation word is in 15% of the unanswerable questions against 3% of the answerable:
+More kinds copy SQuAD 2.0's other frequent ones (its paper: "other neutral" 24%, antonym 20%,
+"mutual exclusion" 15%, negation 9%); in dev-v2.0 a negation word is in 15% of the unanswerable
+questions against 3% of the answerable:
   * "negation" (`negation_ratio`): "never" or "not" put before the question's verb ("Who never
     captured ...", "What was the palace not designed in");
   * "antonym" (`antonym_ratio`): a word of the question replaced by its opposite or by another
     ordinal that the paragraph does not hold ("When did the war end?" against a paragraph that
-    only says when it began).
+    only says when it began);
   * "lookalike paragraph" (`lookalike_ratio`): the question paired with the other paragraph of its
     article that shares the most of its words (weighted by rarity in the article) but not the
-    answer: on-topic like SQuAD 2.0's "other neutral" and "mutual exclusion" questions (24% and 15%),
-    where "other paragraph" picks one at random.
+    answer: on-topic like the "other neutral" and "mutual exclusion" questions, where "other
+    paragraph" picks one at random.
 And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
 are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
@@ -30,6 +31,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -171,10 +173,11 @@ def _lookalike(question: str, golds: set[str], pi: int, para_words: list[set[str
     may answer in other words, so it is no negative.
     """
     q = _content_words(question)
+    gold_words = [_content_words(g) for g in golds]
     best, best_score = None, 0.0
     for i, words in enumerate(para_words):
         shared = q & words
-        if i == pi or len(shared) < 2 or any(_content_words(g) <= words for g in golds):
+        if i == pi or len(shared) < 2 or any(g <= words for g in gold_words):
             continue
         score = sum(idf[w] for w in shared)
         if score > best_score:
@@ -211,11 +214,12 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
         pool = _mentions(" ".join(paras)) if swap_ratio else {}
         pool = {k: sorted(set(v)) for k, v in pool.items()}
         para_words = [_content_words(p) for p in paras] if lookalike_ratio else []
-        idf = {w: math.log(len(paras) / sum(w in pw for pw in para_words)) + 1.0
-               for w in set().union(*para_words)} if lookalike_ratio else {}
+        doc_freq = Counter(w for words in para_words for w in words)
+        idf = {w: math.log(len(paras) / n) + 1.0 for w, n in doc_freq.items()}
         for pi, para in enumerate(article["paragraphs"]):
             for qa in para["qas"]:
                 ans = qa["answers"][0]
+                golds = {a["text"] for a in qa["answers"]}
                 out.append(_example("answerable", qa["question"], para["context"], ans["answer_start"], ans["text"]))
                 if short_ratio and swap_rng.random() < short_ratio:
                     sent, at = _answer_sentence(para["context"], ans["answer_start"],
@@ -224,20 +228,19 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                         out.append(_example("answer sentence only", qa["question"], sent, at, ans["text"]))
                 rewritten = []
                 if swap_ratio and swap_rng.random() < swap_ratio:
-                    rewritten.append(("entity swap", _swap_entity(qa["question"], para["context"],
-                                                                  {a["text"] for a in qa["answers"]}, pool, swap_rng)))
+                    rewritten.append(("entity swap", _swap_entity(qa["question"], para["context"], golds, pool,
+                                                                  swap_rng)))
                 if negation_ratio and rewrite_rng.random() < negation_ratio:
                     rewritten.append(("negation", negate(qa["question"])))
                 if antonym_ratio and rewrite_rng.random() < antonym_ratio:
                     rewritten.append(("antonym", _opposite(qa["question"], para["context"], rewrite_rng)))
                 out.extend(_example(kind, q, para["context"]) for kind, q in rewritten if q)
                 if lookalike_ratio and lookalike_rng.random() < lookalike_ratio:
-                    other_i = _lookalike(qa["question"], {a["text"] for a in qa["answers"]}, pi, para_words, idf)
+                    other_i = _lookalike(qa["question"], golds, pi, para_words, idf)
                     if other_i is not None:
                         out.append(_example("lookalike paragraph", qa["question"], paras[other_i]))
                 if rng.random() >= neg_ratio:
                     continue
-                golds = {a["text"] for a in qa["answers"]}
                 if rng.random() < 0.5 and len(paras) > 1:
                     kind, other = "another paragraph", paras[rng.choice([i for i in range(len(paras)) if i != pi])]
                 else:
