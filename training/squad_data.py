@@ -121,6 +121,34 @@ def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, l
     return question.replace(m, rng.choice(subs), 1)
 
 
+def _swap_within(question: str, context: str, golds: set[str], answer_sentence: str,
+                 rng: random.Random) -> str | None:
+    """The question with one name the context holds swapped for another name of the same paragraph.
+
+    SQuAD 2.0's writers mostly swapped in words of the paragraph itself (`null_stats.py`: its
+    unanswerable questions miss fewer of the paragraph's words than the answerable ones), so an
+    absent name (`_swap_entity`) teaches a cue its dev set does not have. To keep the result
+    unanswerable the substitute must be absent from the answer's sentence, and no sentence holding
+    it may hold more than one of the question's other content words.
+    """
+    names = _mentions(context)["name"]
+    sentences = [context[s:e] for s, e in _sentence_spans(context)]
+    choices = []
+    for m in _mentions(question)["name"]:
+        if question.startswith(m) or m not in context or any(m in g for g in golds):
+            continue
+        rest = _content_words(question.replace(m, " "))
+        subs = sorted({x for x in names if x != m and x not in question and x not in answer_sentence
+                       and not any(x in g or g in x for g in golds)
+                       and all(len(rest & _content_words(t)) <= 1 for t in sentences if x in t)})
+        if subs:
+            choices.append((m, subs))
+    if not choices:
+        return None
+    m, subs = rng.choice(choices)
+    return question.replace(m, rng.choice(subs), 1)
+
+
 def negate(question: str) -> str | None:
     """The question with "never" before its verb ("Who never founded"), or "not" before the participle
     after its auxiliary ("What was X not designed in"); None when neither is found or it is negated."""
@@ -197,17 +225,20 @@ def _example(kind: str, question: str, context: str, answer_start: int = -1, ans
 
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                    swap_ratio: float = 0.0, short_ratio: float = 0.0, negation_ratio: float = 0.0,
-                   antonym_ratio: float = 0.0, lookalike_ratio: float = 0.0) -> list[dict]:
+                   antonym_ratio: float = 0.0, lookalike_ratio: float = 0.0,
+                   within_swap_ratio: float = 0.0) -> list[dict]:
     """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
 
     Entity swaps and short contexts draw from their own random stream, negations and antonyms from
-    a third, lookalike paragraphs from a fourth, so with their ratios 0 the examples are exactly
-    those of the runs made before they existed (their checkpoints index into this list).
+    a third, lookalike paragraphs from a fourth, swaps within the paragraph from a fifth, so with
+    their ratios 0 the examples are exactly those of the runs made before they existed (their
+    checkpoints index into this list).
     """
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     rewrite_rng = random.Random(seed + 2)
     lookalike_rng = random.Random(seed + 3)
+    within_rng = random.Random(seed + 4)
     out: list[dict] = []
     for article in squad["data"]:
         paras = [p["context"] for p in article["paragraphs"]]
@@ -235,6 +266,12 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                 if antonym_ratio and rewrite_rng.random() < antonym_ratio:
                     rewritten.append(("antonym", _opposite(qa["question"], para["context"], rewrite_rng)))
                 out.extend(_example(kind, q, para["context"]) for kind, q in rewritten if q)
+                if within_swap_ratio and within_rng.random() < within_swap_ratio:
+                    sent, _ = _answer_sentence(para["context"], ans["answer_start"],
+                                               ans["answer_start"] + len(ans["text"]))
+                    q = _swap_within(qa["question"], para["context"], golds, sent, within_rng)
+                    if q:
+                        out.append(_example("swap within the paragraph", q, para["context"]))
                 if lookalike_ratio and lookalike_rng.random() < lookalike_ratio:
                     other_i = _lookalike(qa["question"], golds, pi, para_words, idf)
                     if other_i is not None:
