@@ -115,10 +115,7 @@ def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, l
             subs = [x for x in pool[kind] if x.lower() not in ctx and x.lower() not in question.lower()]
             if subs:
                 choices.append((m, subs))
-    if not choices:
-        return None
-    m, subs = rng.choice(choices)
-    return question.replace(m, rng.choice(subs), 1)
+    return _replace_one(question, choices, rng)
 
 
 def _swap_within(question: str, context: str, golds: set[str], answer_sentence: str,
@@ -143,6 +140,11 @@ def _swap_within(question: str, context: str, golds: set[str], answer_sentence: 
                        and all(len(rest & _content_words(t)) <= 1 for t in sentences if x in t)})
         if subs:
             choices.append((m, subs))
+    return _replace_one(question, choices, rng)
+
+
+def _replace_one(question: str, choices: list[tuple[str, list[str]]], rng: random.Random) -> str | None:
+    """The question with one chosen mention replaced by one of its substitutes; None without choices."""
     if not choices:
         return None
     m, subs = rng.choice(choices)
