@@ -33,6 +33,11 @@ from squad_data import STOPWORDS, WORD
 MAX_LEN, STRIDE, MAX_ANSWER = 384, 128, 30
 
 
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
 def logit_stats(sess: ort.InferenceSession, tok: BertTokenizerFast, question: str, context: str) -> dict[str, float]:
     enc = tok(question.lstrip(), context, truncation="only_second", max_length=MAX_LEN, stride=STRIDE,
               return_overflowing_tokens=True, padding="longest", return_tensors="np")
@@ -45,11 +50,9 @@ def logit_stats(sess: ort.InferenceSession, tok: BertTokenizerFast, question: st
         s, e = start[w, ctx], end[w, ctx]
         i, j = np.indices((len(ctx), len(ctx)))
         spans.append((s[:, None] + e[None, :])[(j >= i) & (j < i + MAX_ANSWER)])
-        p = np.exp(s - s.max())
-        p /= p.sum()
+        p = softmax(s)
         entropy = min(entropy, float(-(p * np.log(p + 1e-12)).sum()))
-        ps, pe = (np.exp(x - x.max()) / np.exp(x - x.max()).sum() for x in (start[w], end[w]))
-        cls = max(cls, float(ps[0] * pe[0]))
+        cls = max(cls, float(softmax(start[w])[0] * softmax(end[w])[0]))
     every = np.concatenate(spans)
     top2 = np.sort(every)[-2:]
     best = float(top2[-1])

@@ -21,7 +21,10 @@ questions against 3% of the answerable:
   * "lookalike paragraph" (`lookalike_ratio`): the question paired with the other paragraph of its
     article that shares the most of its words (weighted by rarity in the article) but not the
     answer: on-topic like the "other neutral" and "mutual exclusion" questions, where "other
-    paragraph" picks one at random.
+    paragraph" picks one at random;
+  * "swap within the paragraph" (`within_swap_ratio`): a name of the question replaced by another
+    name of the same paragraph, one that no sentence near the question's words holds; SQuAD 2.0's
+    writers mostly reused the paragraph's own words, which the "entity swap" above never does.
 And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
 are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
@@ -129,7 +132,7 @@ def _swap_within(question: str, context: str, golds: set[str], answer_sentence: 
     it may hold more than one of the question's other content words.
     """
     names = _mentions(context)["name"]
-    sentences = [context[s:e] for s, e in _sentence_spans(context)]
+    sentences = [(context[s:e], _content_words(context[s:e])) for s, e in _sentence_spans(context)]
     choices = []
     for m in _mentions(question)["name"]:
         if question.startswith(m) or m not in context or any(m in g for g in golds):
@@ -137,7 +140,7 @@ def _swap_within(question: str, context: str, golds: set[str], answer_sentence: 
         rest = _content_words(question.replace(m, " "))
         subs = sorted({x for x in names if x != m and x not in question and x not in answer_sentence
                        and not any(x in g or g in x for g in golds)
-                       and all(len(rest & _content_words(t)) <= 1 for t in sentences if x in t)})
+                       and all(len(rest & words) <= 1 for t, words in sentences if x in t)})
         if subs:
             choices.append((m, subs))
     return _replace_one(question, choices, rng)
