@@ -13,9 +13,11 @@ export interface ReaderBench {
   questions: SquadQuestion[];
   readers: ReaderEntry[];
   threads: number[];
+  /** How many times `reader-ratio.ts` runs every reader in turn. */
+  rounds: number;
 }
 
-/** Parses `--data --limit --models-dir --model ... --threads a,b` (threads default as given). */
+/** Parses `--data --limit --models-dir --model ... --threads a,b --rounds R` (threads default as given). */
 export function readerBenchSetup(defaultThreads: string): ReaderBench {
   const { values } = parseArgs({
     options: {
@@ -24,6 +26,7 @@ export function readerBenchSetup(defaultThreads: string): ReaderBench {
       'models-dir': { type: 'string' },
       model: { type: 'string', multiple: true },
       threads: { type: 'string', default: defaultThreads },
+      rounds: { type: 'string', default: '5' },
     },
   });
   const { modelsDir } = loadConfig({ flags: { modelsDir: values['models-dir'] } });
@@ -37,5 +40,6 @@ export function readerBenchSetup(defaultThreads: string): ReaderBench {
     questions: loadSquad(values.data).questions.slice(0, Number(values.limit)),
     readers,
     threads: values.threads.split(',').map(Number),
+    rounds: Number(values.rounds),
   };
 }

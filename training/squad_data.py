@@ -24,7 +24,11 @@ questions against 3% of the answerable:
     paragraph" picks one at random;
   * "swap within the paragraph" (`within_swap_ratio`): a name of the question replaced by another
     name of the same paragraph, one that no sentence near the question's words holds; SQuAD 2.0's
-    writers mostly reused the paragraph's own words, which the "entity swap" above never does.
+    writers mostly reused the paragraph's own words, which the "entity swap" above never does;
+  * "number swap within the paragraph" (`number_swap_ratio`): the same for a number, replaced by
+    one of as many digits (a year by a year): a condition the paragraph contradicts;
+  * "roles reversed" (`role_swap_ratio`): two names of the question trade places ("What did
+    Edison pay Tesla?" -> "What did Tesla pay Edison?"): SQuAD 2.0's reversed relations.
 And answerable examples cut to the sentence holding the answer (`short_ratio`): SQuAD paragraphs
 are long, and a reader that never saw a one-sentence context answers "no answer" on one.
 """
@@ -42,6 +46,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Capitalised word runs (names) and 2-4 digit numbers (years, counts): what an entity swap replaces.
 NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]*)*")
 NUMBER = re.compile(r"\b\d{2,4}\b")
+# Endings of adjectives of nationality and the like ("Mediterranean", "Islamic", "Chinese", "British").
+ADJECTIVE = re.compile(r"(?:an|ic|ese|ish)$")
 NEGATION = re.compile(r"\b(?:not|never|no|none|nothing|nobody|without)\b|n't\b", re.IGNORECASE)
 # What "not" goes before after an auxiliary: a past participle ("-ed" or a common irregular one).
 AUXILIARY = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "may",
@@ -122,28 +128,62 @@ def _swap_entity(question: str, context: str, golds: set[str], pool: dict[str, l
 
 
 def _swap_within(question: str, context: str, golds: set[str], answer_sentence: str,
-                 rng: random.Random) -> str | None:
-    """The question with one name the context holds swapped for another name of the same paragraph.
+                 rng: random.Random, kind: str = "name") -> str | None:
+    """The question with one name (or number) the context holds swapped for another of the paragraph.
 
     SQuAD 2.0's writers mostly swapped in words of the paragraph itself (`null_stats.py`: its
     unanswerable questions miss fewer of the paragraph's words than the answerable ones), so an
     absent name (`_swap_entity`) teaches a cue its dev set does not have. To keep the result
     unanswerable the substitute must be absent from the answer's sentence, and no sentence holding
     it may hold more than one of the question's other content words.
+
+    With `kind="number"` a number is swapped for another of the paragraph with as many digits (a
+    year for a year): the question then sets a condition the paragraph contradicts ("What happened
+    in 1875?" where 1875 is the year of something else).
     """
-    names = _mentions(context)["name"]
+    mentions = _mentions(context)[kind]
     sentences = [(context[s:e], _content_words(context[s:e])) for s, e in _sentence_spans(context)]
     choices = []
-    for m in _mentions(question)["name"]:
+    for m in _mentions(question)[kind]:
         if question.startswith(m) or m not in context or any(m in g for g in golds):
             continue
         rest = _content_words(question.replace(m, " "))
-        subs = sorted({x for x in names if x != m and x not in question and x not in answer_sentence
+        subs = sorted({x for x in mentions if x != m and (kind == "name" or len(x) == len(m))
+                       and x not in question and x not in answer_sentence
                        and not any(x in g or g in x for g in golds)
                        and all(len(rest & words) <= 1 for t, words in sentences if x in t)})
         if subs:
             choices.append((m, subs))
     return _replace_one(question, choices, rng)
+
+
+def _reverse_roles(question: str, context: str, golds: set[str], rng: random.Random) -> str | None:
+    """The question with two names of the paragraph trading places ("What did Edison pay Tesla?" ->
+    "What did Tesla pay Edison?"): the same words, the relation reversed.
+
+    Names with only function words between them are left alone: joined by "and", "or" or a comma,
+    swapping them keeps the meaning, and "the Congregation of the Holy Cross" is one name; so are
+    names after "between", and adjectives of nationality ("Islamic", "Mediterranean"), which do not
+    stand where a noun does. Neither may be in a gold answer. A name's "the" moves with it ("What
+    did the Romans call Britain?" -> "What did Britain call the Romans?"); a possessive "'s" stays.
+    """
+    found = []
+    for m in NAME.finditer(question):
+        start, end = m.span()
+        end -= 2 if question[:end].endswith("'s") else 0
+        name = question[start:end]
+        if start == 0 or name not in context or any(name in g for g in golds) or ADJECTIVE.search(name):
+            continue
+        start -= 4 if question[:start].endswith("the ") else 0
+        found.append((start, end))
+    pairs = [(a, b) for i, a in enumerate(found) for b in found[i + 1:]
+             if question[a[0]:a[1]] != question[b[0]:b[1]]
+             and _content_words(question[a[1]:b[0]])
+             and not re.search(r"\bbetween\s*$", question[:a[0]])]
+    if not pairs:
+        return None
+    (a0, a1), (b0, b1) = rng.choice(pairs)
+    return question[:a0] + question[b0:b1] + question[a1:b0] + question[a0:a1] + question[b1:]
 
 
 def _replace_one(question: str, choices: list[tuple[str, list[str]]], rng: random.Random) -> str | None:
@@ -231,19 +271,22 @@ def _example(kind: str, question: str, context: str, answer_start: int = -1, ans
 def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                    swap_ratio: float = 0.0, short_ratio: float = 0.0, negation_ratio: float = 0.0,
                    antonym_ratio: float = 0.0, lookalike_ratio: float = 0.0,
-                   within_swap_ratio: float = 0.0) -> list[dict]:
+                   within_swap_ratio: float = 0.0, number_swap_ratio: float = 0.0,
+                   role_swap_ratio: float = 0.0) -> list[dict]:
     """Answerable examples and synthetic unanswerable ones, in a fixed order for a given seed.
 
     Entity swaps and short contexts draw from their own random stream, negations and antonyms from
-    a third, lookalike paragraphs from a fourth, swaps within the paragraph from a fifth, so with
-    their ratios 0 the examples are exactly those of the runs made before they existed (their
-    checkpoints index into this list).
+    a third, lookalike paragraphs from a fourth, swaps within the paragraph from a fifth, number
+    swaps from a sixth, reversed roles from a seventh, so with their ratios 0 the examples are
+    exactly those of the runs made before they existed (their checkpoints index into this list).
     """
     rng = random.Random(seed)
     swap_rng = random.Random(seed + 1)
     rewrite_rng = random.Random(seed + 2)
     lookalike_rng = random.Random(seed + 3)
     within_rng = random.Random(seed + 4)
+    number_rng = random.Random(seed + 5)
+    role_rng = random.Random(seed + 6)
     out: list[dict] = []
     for article in squad["data"]:
         paras = [p["context"] for p in article["paragraphs"]]
@@ -257,11 +300,10 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                 ans = qa["answers"][0]
                 golds = {a["text"] for a in qa["answers"]}
                 out.append(_example("answerable", qa["question"], para["context"], ans["answer_start"], ans["text"]))
-                if short_ratio and swap_rng.random() < short_ratio:
-                    sent, at = _answer_sentence(para["context"], ans["answer_start"],
-                                                ans["answer_start"] + len(ans["text"]))
-                    if sent != para["context"]:
-                        out.append(_example("answer sentence only", qa["question"], sent, at, ans["text"]))
+                s = ans["answer_start"]
+                sent, at = _answer_sentence(para["context"], s, s + len(ans["text"]))
+                if short_ratio and swap_rng.random() < short_ratio and sent != para["context"]:
+                    out.append(_example("answer sentence only", qa["question"], sent, at, ans["text"]))
                 rewritten = []
                 if swap_ratio and swap_rng.random() < swap_ratio:
                     rewritten.append(("entity swap", _swap_entity(qa["question"], para["context"], golds, pool,
@@ -272,11 +314,17 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                     rewritten.append(("antonym", _opposite(qa["question"], para["context"], rewrite_rng)))
                 out.extend(_example(kind, q, para["context"]) for kind, q in rewritten if q)
                 if within_swap_ratio and within_rng.random() < within_swap_ratio:
-                    sent, _ = _answer_sentence(para["context"], ans["answer_start"],
-                                               ans["answer_start"] + len(ans["text"]))
                     q = _swap_within(qa["question"], para["context"], golds, sent, within_rng)
                     if q:
                         out.append(_example("swap within the paragraph", q, para["context"]))
+                if number_swap_ratio and number_rng.random() < number_swap_ratio:
+                    q = _swap_within(qa["question"], para["context"], golds, sent, number_rng, kind="number")
+                    if q:
+                        out.append(_example("number swap within the paragraph", q, para["context"]))
+                if role_swap_ratio and role_rng.random() < role_swap_ratio:
+                    q = _reverse_roles(qa["question"], para["context"], golds, role_rng)
+                    if q:
+                        out.append(_example("roles reversed", q, para["context"]))
                 if lookalike_ratio and lookalike_rng.random() < lookalike_ratio:
                     other_i = _lookalike(qa["question"], golds, pi, para_words, idf)
                     if other_i is not None:
@@ -286,7 +334,6 @@ def build_examples(squad: dict, neg_ratio: float, seed: int, limit: int = 0,
                 if rng.random() < 0.5 and len(paras) > 1:
                     kind, other = "another paragraph", paras[rng.choice([i for i in range(len(paras)) if i != pi])]
                 else:
-                    s = ans["answer_start"]
                     kind, other = "answer sentence removed", _remove_answer_sentence(para["context"], s,
                                                                                      s + len(ans["text"]))
                 if other.strip() and not any(g in other for g in golds):

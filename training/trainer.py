@@ -42,6 +42,10 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
                    help="questions paired with the most similar other paragraph that lacks the answer (squad_data.py)")
     p.add_argument("--within-swap-ratio", type=float, default=0.0,
                    help="questions with a name swapped for another name of the same paragraph (squad_data.py)")
+    p.add_argument("--number-swap-ratio", type=float, default=0.0,
+                   help="questions with a number swapped for another of the same paragraph (squad_data.py)")
+    p.add_argument("--role-swap-ratio", type=float, default=0.0,
+                   help="questions with two of their names trading places (squad_data.py)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--stop-at", type=int, default=0, help="end at this step with a checkpoint (0: run to the end)")
@@ -54,7 +58,8 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
 def training_features(tok, args: argparse.Namespace) -> dict[str, list]:
     examples = build_examples(json.loads(Path(args.train).read_text()), args.neg_ratio, args.seed, args.limit,
                               args.swap_ratio, args.short_ratio, args.negation_ratio, args.antonym_ratio,
-                              args.lookalike_ratio, args.within_swap_ratio)
+                              args.lookalike_ratio, args.within_swap_ratio, args.number_swap_ratio,
+                              args.role_swap_ratio)
     return featurize(tok, examples, args.max_len, args.stride)
 
 
