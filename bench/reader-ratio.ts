@@ -26,9 +26,9 @@ for (const reader of loaded) {
 }
 // Blocks of BLOCK questions go through every reader in turn, in an order that turns with the
 // block: short enough that a slow second of the machine falls on all readers alike, long enough
-// that each reader runs with its weights in the cache, as a server answering with one reader does
-// (question by question, three readers evict each other from the cache and look more alike: the
-// student 1.65x the teacher's int8, against 1.78x in blocks of 25).
+// that each reader mostly runs alone, as a server answering with one reader does. Question by
+// question, each reader's ONNX Runtime threads, still spin-waiting after its run, slow the next
+// reader's run down (the student looked 1.65x the teacher's int8, against 1.78x in blocks of 25).
 const BLOCK = 25;
 const speeds: number[][] = loaded.map(() => []);
 for (let r = 0; r < rounds; r++) {
