@@ -19,6 +19,20 @@ import torch
 from squad_data import build_examples, featurize
 
 
+# build_examples' ratios of extra example kinds, each per training question; 0 (the default) builds the
+# examples of the runs made before the kind existed, so their checkpoints still resume.
+EXAMPLE_RATIOS = {
+    "swap_ratio": "entity-swap unanswerable examples",
+    "short_ratio": "answerable examples cut to the answer's sentence",
+    "negation_ratio": "questions negated into unanswerable ones",
+    "antonym_ratio": "questions with a word swapped for its opposite, unanswerable",
+    "lookalike_ratio": "questions paired with the most similar other paragraph that lacks the answer",
+    "within_swap_ratio": "questions with a name swapped for another name of the same paragraph",
+    "number_swap_ratio": "questions with a number swapped for another of the same paragraph",
+    "role_swap_ratio": "questions with two of their names trading places",
+}
+
+
 def add_run_args(p: argparse.ArgumentParser) -> None:
     """Data, schedule and checkpoint options, the same for every training script."""
     p.add_argument("--out", required=True, help="run folder: checkpoints, log, final model")
@@ -30,22 +44,8 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--limit", type=int, default=0, help="use only the first N training questions (0: all)")
     p.add_argument("--neg-ratio", type=float, default=0.33, help="synthetic unanswerable examples per question")
-    p.add_argument("--swap-ratio", type=float, default=0.0,
-                   help="entity-swap unanswerable examples per question (squad_data.py); 0 keeps older runs resumable")
-    p.add_argument("--short-ratio", type=float, default=0.0,
-                   help="answerable examples cut to the answer's sentence, per question (squad_data.py)")
-    p.add_argument("--negation-ratio", type=float, default=0.0,
-                   help="questions negated into unanswerable ones, per question (squad_data.py)")
-    p.add_argument("--antonym-ratio", type=float, default=0.0,
-                   help="questions with a word swapped for its opposite, unanswerable, per question (squad_data.py)")
-    p.add_argument("--lookalike-ratio", type=float, default=0.0,
-                   help="questions paired with the most similar other paragraph that lacks the answer (squad_data.py)")
-    p.add_argument("--within-swap-ratio", type=float, default=0.0,
-                   help="questions with a name swapped for another name of the same paragraph (squad_data.py)")
-    p.add_argument("--number-swap-ratio", type=float, default=0.0,
-                   help="questions with a number swapped for another of the same paragraph (squad_data.py)")
-    p.add_argument("--role-swap-ratio", type=float, default=0.0,
-                   help="questions with two of their names trading places (squad_data.py)")
+    for dest, what in EXAMPLE_RATIOS.items():
+        p.add_argument(f"--{dest.replace('_', '-')}", type=float, default=0.0, help=f"{what}, per question (squad_data.py)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--stop-at", type=int, default=0, help="end at this step with a checkpoint (0: run to the end)")
@@ -57,9 +57,7 @@ def add_run_args(p: argparse.ArgumentParser) -> None:
 
 def training_features(tok, args: argparse.Namespace) -> dict[str, list]:
     examples = build_examples(json.loads(Path(args.train).read_text()), args.neg_ratio, args.seed, args.limit,
-                              args.swap_ratio, args.short_ratio, args.negation_ratio, args.antonym_ratio,
-                              args.lookalike_ratio, args.within_swap_ratio, args.number_swap_ratio,
-                              args.role_swap_ratio)
+                              **{dest: getattr(args, dest) for dest in EXAMPLE_RATIOS})
     return featurize(tok, examples, args.max_len, args.stride)
 
 
