@@ -4,11 +4,13 @@
  * holding the fixture documents and threads, so the load generator does not share its event loop.
  * Prints latency percentiles (from each response's time), requests/s and errors.
  *
- *   npm run bench:load -- [--duration 20] [--connections 10,50] [--threads 1] [--concurrency 4]
+ *   npm run bench:load -- [--duration 20] [--connections 10,50] [--threads N] [--concurrency 4]
+ *
+ * --threads defaults to the product's default (the cores, at most 4).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { Pipeline } from '../src/app/pipeline.js';
 import { openWorkspaceDb } from '../src/app/workspace.js';
-import { loadConfig } from '../src/core/config.js';
+import { DEFAULT_MAX_THREADS, loadConfig } from '../src/core/config.js';
 import type { ParsedQuestion } from '../src/core/types.js';
 import { Archive } from '../src/cqa/archive.js';
 import { readArchive } from '../src/cqa/import.js';
@@ -31,7 +33,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '10,50' },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string', default: String(Math.min(DEFAULT_MAX_THREADS, availableParallelism())) },
     concurrency: { type: 'string', default: '4' },
     serve: { type: 'boolean', default: false },
   },

@@ -3,6 +3,7 @@
  * variables, then command-line flags; validated once, passed down, never read from globals.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -10,6 +11,14 @@ import { readJsonFile, validate } from './json.js';
 
 /** The installation's root (holds `models/`), whether running from `src/` or `dist/`. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The reader's runs are answered one at a time by its one session, so its intra-op threads are
+ * what lets a question use more than one core: on 2 cores the server answered up to 1.6x the
+ * questions with 2 threads as with 1 (bench/load.ts, docs/BENCHMARKS.md). The cap is a guess, not
+ * a measurement: measure more with `bench:load --threads N` on the machine that will serve.
+ */
+export const DEFAULT_MAX_THREADS = 4;
 
 export const configSchema = z
   .object({
@@ -19,7 +28,7 @@ export const configSchema = z
     reader: z.string().min(1).optional(),
     /** Sentence encoder for dense retrieval; unset means the first encoder in the registry. */
     encoder: z.string().min(1).optional(),
-    /** Intra-op threads per ONNX session. */
+    /** Intra-op threads per ONNX session (default: the machine's cores, at most DEFAULT_MAX_THREADS). */
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
@@ -85,7 +94,7 @@ export function loadConfig(
   const cwd = opts.cwd ?? process.cwd();
   const defaults = {
     modelsDir: resolve(PACKAGE_ROOT, 'models'),
-    threads: 1,
+    threads: Math.min(DEFAULT_MAX_THREADS, availableParallelism()),
     workspace: resolve(cwd, 'var'),
   };
   const file =

@@ -43,10 +43,16 @@ export class SentenceEncoder {
 
   static async load(entry: EncoderEntry, opts: EncoderOptions = {}): Promise<SentenceEncoder> {
     const tokenizer = tokenizerFor(entry);
-    const session = await openSession(entry, opts, {
-      inputs: REQUIRED_INPUTS,
-      outputs: [entry.manifest.output],
-    });
+    // An encoder run is one short batch between the reader's runs (the question, a few passages):
+    // its pool spin-waiting afterwards would take the cores from the reader (bench/load.ts).
+    const session = await openSession(
+      entry,
+      { spinWait: false, ...opts },
+      {
+        inputs: REQUIRED_INPUTS,
+        outputs: [entry.manifest.output],
+      },
+    );
     return new SentenceEncoder(entry, tokenizer, session);
   }
 

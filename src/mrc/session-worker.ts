@@ -23,6 +23,8 @@ export interface OutputTensor {
 export interface SessionConfig {
   modelPath: string;
   threads: number;
+  /** Whether the intra-op threads spin-wait for the next run instead of sleeping. */
+  spinWait: boolean;
 }
 
 // The worker's code travels as a string (CommonJS, evaluated), so it runs the same from the
@@ -38,15 +40,23 @@ const ort = require(workerData.ortPath);
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...(workerData.spinWait ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     });
   } catch (e) {
     parentPort.postMessage({ kind: 'failed', message: String(e && e.message ? e.message : e) });
     return;
   }
   parentPort.postMessage({ kind: 'ready', inputNames: session.inputNames, outputNames: session.outputNames });
-  parentPort.on('message', async (m) => {
+  // One message at a time: onnxruntime-node starts a run on a later turn of the event loop, so a
+  // release handled meanwhile would free the session under it and abort the whole process.
+  let queue = Promise.resolve();
+  parentPort.on('message', (m) => {
+    queue = queue.then(() => handle(m));
+  });
+  async function handle(m) {
     if (m.kind === 'release') {
-      await session.release();
+      // The worker is stopped next whatever happens here, so a failure to free is not reported.
+      await session.release().catch(() => {});
       parentPort.postMessage({ kind: 'released' });
       return;
     }
@@ -64,7 +74,7 @@ const ort = require(workerData.ortPath);
     } catch (e) {
       parentPort.postMessage({ kind: 'error', id: m.id, message: String(e && e.message ? e.message : e) });
     }
-  });
+  }
 })();
 `;
 
@@ -90,19 +100,20 @@ export class WorkerSession {
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
   ) {
-    // An idle worker must not keep the process alive (a command that forgot to close its models
-    // would never end); one with runs in flight must, or awaiting them could end the process.
-    worker.unref();
     worker.on('message', (m: Reply) => {
       if (m.kind !== 'result' && m.kind !== 'error') return;
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0 && !this.released) worker.unref();
       if (m.kind === 'result') p?.resolve(m.outputs);
       else p?.reject(new Error(m.message));
     });
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', () => this.failAll(new Error('the inference worker stopped')));
+    // An idle worker must not keep the process alive (a command that forgot to close its models
+    // would never end); one with runs in flight must, or awaiting them could end the process.
+    // After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
   }
 
   /** Starts the worker and opens the model in it; rejects with onnxruntime's message when it cannot. */

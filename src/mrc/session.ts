@@ -15,6 +15,12 @@ export type ModelSession = WorkerSession;
 export interface SessionOptions {
   /** Intra-op threads of the ONNX session (default: 1). */
   threads?: number;
+  /**
+   * Whether the session's pool threads spin-wait for the next run (default: true). Spinning makes
+   * back-to-back runs faster, but a pool still spinning after its run takes the cores from another
+   * session's run in the same process (bench/load.ts --threads 2).
+   */
+  spinWait?: boolean;
 }
 
 export function tokenizerFor(entry: ModelEntry): WordPieceTokenizer {
@@ -34,7 +40,11 @@ export async function openSession(
   const modelPath = join(entry.dir, entry.manifest.file);
   let session: ModelSession;
   try {
-    session = await WorkerSession.open({ modelPath, threads: opts.threads ?? 1 });
+    session = await WorkerSession.open({
+      modelPath,
+      threads: opts.threads ?? 1,
+      spinWait: opts.spinWait ?? true,
+    });
   } catch (e) {
     throw new QaError('model_error', `onnxruntime cannot load the model: ${(e as Error).message}`, {
       where: modelPath,

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
+import { DEFAULT_MAX_THREADS, loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qa-config-'));
 const file = join(dir, 'qa.config.json');
@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ cwd, env: {} });
     expect(c.modelsDir).toBe(join(PACKAGE_ROOT, 'models'));
     expect(c.workspace).toBe(join(cwd, 'var'));
-    expect(c.threads).toBe(1);
+    expect(c.threads).toBe(Math.min(DEFAULT_MAX_THREADS, availableParallelism()));
     const installed = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'qa.config.json'), 'utf8')) as {
       reader: string;
     };
