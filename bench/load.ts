@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { Pipeline } from '../src/app/pipeline.js';
 import { openWorkspaceDb } from '../src/app/workspace.js';
-import { DEFAULT_MAX_THREADS, loadConfig } from '../src/core/config.js';
+import { DEFAULT_THREADS, loadConfig } from '../src/core/config.js';
 import type { ParsedQuestion } from '../src/core/types.js';
 import { Archive } from '../src/cqa/archive.js';
 import { readArchive } from '../src/cqa/import.js';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '10,50' },
-    threads: { type: 'string', default: String(Math.min(DEFAULT_MAX_THREADS, availableParallelism())) },
+    threads: { type: 'string', default: String(DEFAULT_THREADS) },
     concurrency: { type: 'string', default: '4' },
     serve: { type: 'boolean', default: false },
   },

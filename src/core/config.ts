@@ -19,6 +19,8 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
  * a measurement: measure more with `bench:load --threads N` on the machine that will serve.
  */
 export const DEFAULT_MAX_THREADS = 4;
+/** The default `threads`: the machine's cores, at most DEFAULT_MAX_THREADS. */
+export const DEFAULT_THREADS = Math.min(DEFAULT_MAX_THREADS, availableParallelism());
 
 export const configSchema = z
   .object({
@@ -28,7 +30,7 @@ export const configSchema = z
     reader: z.string().min(1).optional(),
     /** Sentence encoder for dense retrieval; unset means the first encoder in the registry. */
     encoder: z.string().min(1).optional(),
-    /** Intra-op threads per ONNX session (default: the machine's cores, at most DEFAULT_MAX_THREADS). */
+    /** Intra-op threads per ONNX session (default: DEFAULT_THREADS). */
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
@@ -94,7 +96,7 @@ export function loadConfig(
   const cwd = opts.cwd ?? process.cwd();
   const defaults = {
     modelsDir: resolve(PACKAGE_ROOT, 'models'),
-    threads: Math.min(DEFAULT_MAX_THREADS, availableParallelism()),
+    threads: DEFAULT_THREADS,
     workspace: resolve(cwd, 'var'),
   };
   const file =
