@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OxigraphStore } from '../src/kbqa/oxigraph-store.js';
 import type { RelationPath } from '../src/kbqa/paths.js';
-import { toSparql } from '../src/kbqa/sparql.js';
+import { iri, toSparql } from '../src/kbqa/sparql.js';
 import { listQuery } from '../src/kbqa/translate.js';
 import { entityIri, relationIri } from '../src/kbqa/vocab.js';
 
@@ -62,7 +62,7 @@ try {
     for (const path of Object.values(PATHS)) {
       const lat: number[] = [];
       for (const m of movies) {
-        const q = toSparql(listQuery({ topics: [entityIri(m)], path }));
+        const q = toSparql(listQuery({ topics: [iri(entityIri(m))], path }));
         const t = performance.now();
         await store.select(q);
         lat.push(performance.now() - t);

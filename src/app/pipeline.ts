@@ -3,21 +3,19 @@
  * data concurrently, each under its own deadline, then rank. A failing or late route adds a
  * warning; it never fails the request. Stores and models are opened once, here.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import type { Answer, AskRequest, Candidate, ParsedQuestion, RouteName, RouteTiming } from '../core/types.js';
 import { openKbStore } from '../kbqa/open-store.js';
-import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
-import { KbqaRoute } from '../kbqa/route.js';
+import type { KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
 import type { ModelRegistry } from '../mrc/models.js';
 import { MrcRoute } from '../mrc/route.js';
 import { type Calibration, DEFAULT_CALIBRATION, forReader, rank } from '../rank/ranker.js';
 import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
+import { openKbqa } from './kbqa.js';
 import { openRetrieval } from './retrieval.js';
 import { openWorkspaceDb } from './workspace.js';
 
@@ -34,15 +32,7 @@ export interface PipelineOptions {
   onProgress?: (what: string, done: number, total: number) => void;
 }
 
-/** Where a relation model trained for the workspace's KB lives (`qa train kbqa`). */
-export function kbqaModelPath(config: Pick<Config, 'workspace'>): string {
-  return join(config.workspace, 'kbqa-model.json');
-}
-
-/** The bundled model for the bundled geography KB (kb/questions.txt, see kb/README.md). */
-export function bundledKbqaModelPath(config: Pick<Config, 'modelsDir'>): string {
-  return join(config.modelsDir, 'kbqa-geo', 'relations.json');
-}
+export { bundledKbqaModelPath, kbqaModelPath } from './kbqa.js';
 
 interface Routes {
   kbqa?: KbqaRoute;
@@ -68,6 +58,8 @@ export class Pipeline {
     private readonly opts: Required<Omit<PipelineOptions, 'onProgress'>> & { readerName: string | undefined },
     /** Why a route is off, for the warnings. */
     private readonly off: Partial<Record<RouteName, string>>,
+    /** What the routes said when they opened (a KB without names), for health and every answer. */
+    readonly notes: { kbqaMode?: string; warnings: string[] } = { warnings: [] },
   ) {}
 
   static async open(config: Config, models: ModelRegistry, opts: PipelineOptions): Promise<Pipeline> {
@@ -77,7 +69,7 @@ export class Pipeline {
     const off: Partial<Record<RouteName, string>> = {
       mrc: 'no documents in the workspace (qa ingest docs)',
       cqa: 'no CQA matcher installed (qa train matcher)',
-      kbqa: 'no knowledge base with learned relation paths in the workspace (qa ingest kb, qa train kbqa)',
+      kbqa: 'no knowledge base in the workspace (qa ingest kb)',
     };
     const retriever = await openRetrieval(db, config, models, {
       onVectors: (d, t) => progress('passage vectors', d, t),
@@ -88,17 +80,13 @@ export class Pipeline {
     } catch (e) {
       if (!(e instanceof QaError && e.code === 'not_found')) throw e;
     }
-    let kbStore: RdfStore | undefined;
-    const modelFile = [kbqaModelPath(config), bundledKbqaModelPath(config)].find(existsSync);
-    if (modelFile) {
-      kbStore = openKbStore(config);
-      if ((await kbStore.size()) > 0) {
-        const { graph, linker } = await KbqaRoute.index(kbStore);
-        const model = RelationModel.fromJSON(
-          JSON.parse(readFileSync(modelFile, 'utf8')) as RelationModelJson,
-        );
-        routes.kbqa = new KbqaRoute(kbStore, graph, linker, model);
-      }
+    const kbStore: RdfStore = openKbStore(config);
+    const notes: { kbqaMode?: string; warnings: string[] } = { warnings: [] };
+    if ((await kbStore.size()) > 0) {
+      const kb = await openKbqa(kbStore, config, models);
+      routes.kbqa = kb.route;
+      notes.kbqaMode = kb.mode;
+      notes.warnings.push(...kb.warnings.map((w) => `kbqa: ${w}`));
     }
     return new Pipeline(
       config,
@@ -114,6 +102,7 @@ export class Pipeline {
         readerName: config.reader ?? models.defaultReader()?.manifest.name,
       },
       off,
+      notes,
     );
   }
 
@@ -163,7 +152,7 @@ export class Pipeline {
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
     const parsed = this.opts.parse(text);
     const wanted = req.routes ?? ROUTES;
-    const warnings: string[] = [];
+    const warnings: string[] = wanted.includes('kbqa') ? [...this.notes.warnings] : [];
     for (const r of wanted) {
       if (!this.routes[r]) warnings.push(`${r}: ${this.off[r] ?? 'not available'}`);
     }

@@ -1,5 +1,6 @@
 /** `qa eval metaqa`: Hits@1 of the KBQA route on MetaQA, trained and tested on disjoint halves. */
 import type { Command } from 'commander';
+import { openKbqa } from '../app/kbqa.js';
 import { QaError } from '../core/errors.js';
 import { evaluateMetaqa, isTestQuestion, labelQuestions, readMetaqa } from '../eval/metaqa.js';
 import { SparqlEndpointStore } from '../kbqa/endpoint-store.js';
@@ -8,7 +9,7 @@ import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
 import type { RdfFormat, RdfStore } from '../kbqa/store.js';
-import { parseIntOption } from './context.js';
+import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 
 interface Options {
@@ -18,6 +19,7 @@ interface Options {
   train?: string[];
   limit?: number;
   endpoint?: string;
+  wordsOnly?: boolean;
   json?: boolean;
 }
 
@@ -39,8 +41,9 @@ export function registerEvalMetaqa(evalCmd: Command): void {
     )
     .option('--limit <n>', 'test at most N questions', parseIntOption('--limit'))
     .option('--endpoint <url>', 'run on this SPARQL 1.1 endpoint instead of the embedded store')
+    .option('--words-only', 'match relations by their words and the learned paths only')
     .option('--json', 'print one JSON object')
-    .action(async (qaFile: string, opts: Options) => {
+    .action(async (qaFile: string, opts: Options, cmd: Command) => {
       const store: RdfStore = opts.endpoint
         ? new SparqlEndpointStore({ queryUrl: opts.endpoint })
         : new OxigraphStore();
@@ -55,11 +58,16 @@ export function registerEvalMetaqa(evalCmd: Command): void {
         .filter((q) => !tested.has(q.question));
       if (test.length === 0) throw new QaError('bad_input', 'no test questions', { where: qaFile });
 
-      const { graph, linker } = await KbqaRoute.index(store);
+      const { config, models } = contextFrom(cmd);
+      const index = await KbqaRoute.index(store);
       const bar = progressBar('paths');
-      const labelled = labelQuestions(graph, trainQs, (d, t) => bar.update(d, t));
+      const labelled = labelQuestions(index.graph, trainQs, (d, t) => bar.update(d, t));
       bar.stop();
-      const route = new KbqaRoute(store, graph, linker, RelationModel.train(labelled));
+      const { route } = await openKbqa(store, config, models, {
+        index,
+        model: RelationModel.train(labelled),
+        noEncoder: opts.wordsOnly === true,
+      });
       const evalBar = progressBar('questions');
       const metrics = await evaluateMetaqa(route, test, {
         brackets: opts.brackets,
@@ -67,6 +75,7 @@ export function registerEvalMetaqa(evalCmd: Command): void {
       });
       evalBar.stop();
       await store.close();
+      await models.close();
       const out = {
         ...metrics,
         brackets: opts.brackets,

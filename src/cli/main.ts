@@ -5,6 +5,7 @@ import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
 import { parseIntOption } from './context.js';
 import { registerEvalDemo } from './eval-demo.js';
+import { registerEvalKbqa } from './eval-kbqa.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalRetrieval } from './eval-retrieval.js';
 import { registerEvalRouting } from './eval-routing.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   const evalCmd = program.command('eval').description('evaluate on benchmark files');
   registerEvalSquad(evalCmd);
   registerEvalMetaqa(evalCmd);
+  registerEvalKbqa(evalCmd);
   registerEvalRetrieval(evalCmd);
   registerEvalSemeval(evalCmd);
   registerEvalStackFaq(evalCmd);

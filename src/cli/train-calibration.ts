@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { matcherPath } from '../app/cqa.js';
-import { bundledKbqaModelPath } from '../app/pipeline.js';
+import { bundledKbqaModelPath, openKbqa } from '../app/kbqa.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { PACKAGE_ROOT } from '../core/config.js';
@@ -35,7 +35,7 @@ import { loadSquad } from '../eval/squad-data.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
-import { COUNT_Q, KbqaRoute } from '../kbqa/route.js';
+import { COUNT_Q } from '../kbqa/route.js';
 import { readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
 import type { SpanReader } from '../mrc/reader.js';
@@ -186,13 +186,13 @@ async function fitAll(run: FitRun) {
   // KBQA over its KB: its own questions, and the SQuAD sample it should leave to the reader.
   const kb = new OxigraphStore();
   await kb.load([sourceFor(opts.kb)]);
-  const { graph, linker } = await KbqaRoute.index(kb);
   const kbModelFile = opts.kbModel ?? bundledKbqaModelPath(config);
   const relations = RelationModel.fromJSON(readJsonFile(kbModelFile) as RelationModelJson);
+  const { route } = await openKbqa(kb, config, models, { model: relations });
   const squadSample = sampleEvenly(loadSquad(squadFile).questions, opts.limit);
   const kBar = progressBar('KB questions');
   const kbqa = await kbqaHeldOut({
-    route: new KbqaRoute(kb, graph, linker, relations),
+    route,
     // A "how many" wording listed with the path's answers (not a count) says which path
     // the question takes, not what its answer is: it cannot label an answer right or wrong.
     questions: sampleEvenly(

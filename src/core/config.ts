@@ -49,6 +49,14 @@ export const configSchema = z
       })
       .strict()
       .default({ port: 8080, host: '127.0.0.1', corsOrigins: [], routeDeadlineMs: 10_000 }),
+    /** How the KBQA route reads the knowledge base. */
+    kb: z
+      .object({
+        /** Name properties beyond rdfs:label, skos:prefLabel/altLabel, schema:name, foaf:name, dcterms:title. */
+        labelProperties: z.array(z.url()).default([]),
+      })
+      .strict()
+      .default({ labelProperties: [] }),
     /** A SPARQL 1.1 endpoint holding the knowledge base; the embedded store when absent. */
     kbEndpoint: z
       .object({

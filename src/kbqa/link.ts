@@ -1,8 +1,12 @@
 /**
- * Entity linking against a label index built from the KB (rdfs:label, skos:altLabel, schema:name):
- * question n-grams, longest first and non-overlapping, matched exactly, case- and accent-folded,
- * or within one edit (for mentions of six characters or more); candidates of a mention are
- * ranked by match quality, then by node degree.
+ * Entity linking against a label index built from the KB (rdfs:label, skos:prefLabel and
+ * altLabel, schema:name and alternateName, foaf:name, dcterms:title, and any configured name
+ * property) and from its short string values ("noble gas", for "which elements are noble
+ * gases"): question n-grams, longest first and non-overlapping, matched exactly, case- and
+ * accent-folded, or within one edit (for mentions of five characters or more), with possessives
+ * ("Kenya's") read as their noun. A multi-word name can be linked by its last word alone when no
+ * other name shares that word ("Zealand", "Dr. Smith"). Candidates of a mention are ranked by
+ * match quality, then by node degree.
  */
 import type { LinkedEntity } from '../core/types.js';
 import { bgp, iri, select, toSparql, triple, v } from './sparql.js';
@@ -16,20 +20,32 @@ export interface Mention {
   candidates: LinkedEntity[];
 }
 
-interface Entry {
+export interface LabelEntry {
   iri: string;
   label: string;
+  /** A literal value rather than a name: linked at a lower score. */
+  value?: boolean;
+}
+type Entry = LabelEntry;
+
+export interface LinkerOptions {
+  /** Node degree, to rank equal matches. */
+  degree?: (iri: string) => number;
+  /** Whether a word is an ordinary word of the language (the encoder's vocabulary). */
+  known?: (word: string) => boolean;
 }
 
 const MAX_NGRAM = 12;
-const FUZZY_MIN = 6;
+const FUZZY_MIN = 5;
+/** A value's match counts for less than a name's: "gas" is more often a word than a value. */
+const VALUE_FACTOR = 0.8;
 
 function isAcronym(label: string): boolean {
   return label.length <= 4 && /^[\p{Lu}\p{N}&.]+$/u.test(label) && /\p{Lu}/u.test(label);
 }
 // Words that are never an entity on their own, whatever the KB holds.
 const STOP = new Set(
-  'a an and are as at be by did do does for from had has have how in is it its of on or that the their there these they this to was were what when where which who whom whose why will with movie movies film films about'.split(
+  'a an and are as at be by can could did do does for from had has have how in is it its of on or that the their there these they this to was were what whats when where which who whom whose why will with movie movies film films about me tell name list give show please much many'.split(
     ' ',
   ),
 );
@@ -50,51 +66,96 @@ function deletes(s: string): string[] {
   return out;
 }
 
-/** Words with their character spans. */
-function words(text: string): Array<{ start: number; end: number }> {
-  return [...text.matchAll(/[\p{L}\p{N}]+(?:['’.&-][\p{L}\p{N}]+)*/gu)].map((m) => ({
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
+/**
+ * Words with their character spans; a possessive "'s" is not part of the word ("Kenya's" is
+ * "Kenya"), but `full` keeps it for names that hold one ("Saint John's").
+ */
+function words(text: string): Array<{ start: number; end: number; full: number }> {
+  return [...text.matchAll(/[\p{L}\p{N}]+(?:['’.&-][\p{L}\p{N}]+)*/gu)].map((m) => {
+    const full = m.index + m[0].length;
+    const possessive = /['’]s$/i.test(m[0]) && m[0].length > 2;
+    return { start: m.index, end: possessive ? full - 2 : full, full };
+  });
+}
+
+/** Damerau-style distance at most one: one insertion, deletion, substitution or swap. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.slice(i + 1) === short.slice(i);
 }
 
 export class EntityLinker {
   private readonly exact = new Map<string, Entry[]>();
   private readonly folded = new Map<string, Entry[]>();
   private readonly fuzzy = new Map<string, string[]>();
+  /** Last words of multi-word names, when only one name ends with that word. */
+  private readonly partial = new Map<string, Entry | null>();
+  private readonly labels = new Map<string, string[]>();
+  private readonly degree: (iri: string) => number;
+  private known: (word: string) => boolean;
 
-  constructor(
-    labels: Iterable<Entry>,
-    private readonly degree: (iri: string) => number = () => 0,
-  ) {
+  constructor(entries: Iterable<Entry>, opts: LinkerOptions | ((iri: string) => number) = {}) {
+    const o = typeof opts === 'function' ? { degree: opts } : opts;
+    this.degree = o.degree ?? (() => 0);
+    this.known = o.known ?? (() => false);
     const push = <T>(m: Map<string, T[]>, k: string, e: T): void => {
       const list = m.get(k);
       if (list) list.push(e);
       else m.set(k, [e]);
     };
-    for (const e of labels) {
+    for (const e of entries) {
       push(this.exact, e.label, e);
+      if (!e.value) push(this.labels, e.iri, e.label);
       const f = foldLabel(e.label);
       if (f === '') continue;
       push(this.folded, f, e);
       if (f.length >= FUZZY_MIN) for (const d of deletes(f)) push(this.fuzzy, d, f);
+      const parts = f.split(' ');
+      const last = parts[parts.length - 1] ?? '';
+      if (!e.value && parts.length >= 2 && parts.length <= 4 && last.length >= 4) {
+        const prev = this.partial.get(last);
+        this.partial.set(last, prev === undefined || prev?.iri === e.iri ? e : null);
+      }
     }
   }
 
-  static async fromStore(store: RdfStore, degree?: (iri: string) => number): Promise<EntityLinker> {
+  /** Name entries (every name property) of the KB's IRIs. */
+  static async readLabels(store: RdfStore, names: readonly string[] = NAME_PREDICATES): Promise<Entry[]> {
     const entries: Entry[] = [];
-    for (const p of NAME_PREDICATES) {
+    for (const p of names) {
       const rows = await store.select(
         toSparql(select([v('e'), v('l')], [bgp([triple(v('e'), iri(p), v('l'))])])),
       );
       for (const r of rows)
         if (r.e?.type === 'uri' && r.l) entries.push({ iri: r.e.value, label: r.l.value });
     }
-    return new EntityLinker(entries, degree);
+    return entries;
+  }
+
+  static async fromStore(store: RdfStore, degree?: (iri: string) => number): Promise<EntityLinker> {
+    return new EntityLinker(await EntityLinker.readLabels(store), degree ? { degree } : {});
   }
 
   get size(): number {
     return this.exact.size;
+  }
+
+  /** Tells ordinary words from names (the encoder's vocabulary), once an encoder is open. */
+  setKnown(known: (word: string) => boolean): void {
+    this.known = known;
+  }
+
+  /** The names of an IRI, as the KB gives them. */
+  labelsOf(iri: string): string[] {
+    return this.labels.get(iri) ?? [];
   }
 
   /** Entities whose label or alternative name is exactly `label`, best connected first. */
@@ -105,8 +166,9 @@ export class EntityLinker {
 
   private candidates(surface: string, start: number, end: number): LinkedEntity[] {
     const scored = new Map<string, LinkedEntity>();
-    const add = (list: Entry[] | undefined, score: number): void => {
+    const add = (list: Entry[] | undefined, base: number): void => {
       for (const e of list ?? []) {
+        const score = e.value ? base * VALUE_FACTOR : base;
         const prev = scored.get(e.iri);
         if (!prev || prev.score < score) {
           scored.set(e.iri, { mention: surface, start, end, iri: e.iri, label: e.label, score });
@@ -114,22 +176,44 @@ export class EntityLinker {
       }
     };
     add(this.exact.get(surface), 1);
-    const f = foldLabel(surface);
+    let f = foldLabel(surface);
+    // A plural of a name or value: "noble gases" for "noble gas", "halogens" for "halogen".
+    if (scored.size === 0 && !this.folded.has(f) && /\p{L}{4}s$/u.test(f)) {
+      const one = [f.replace(/ies$/, 'y'), f.replace(/es$/, ''), f.replace(/s$/, '')].find((x) =>
+        this.folded.has(x),
+      );
+      if (one) f = one;
+    }
     // Short all-capital names ("US", "CAR", "UK") match only as written, or every "us" and
-    // "car" in a question would link to a country.
-    add(
-      this.folded.get(f)?.filter((e) => !isAcronym(e.label)),
-      0.9,
-    );
+    // "car" in a question would link to a country. An ordinary word in lower case that only
+    // matches a capitalised name ("star" and the film "Star!") is more often the word.
+    const plainWord = !f.includes(' ') && surface === surface.toLowerCase() && this.known(f);
+    for (const e of this.folded.get(f)?.filter((x) => !isAcronym(x.label)) ?? []) {
+      add([e], plainWord && e.label !== e.label.toLowerCase() ? 0.7 : 0.9);
+    }
+    // An ordinary word is not a misspelt name ("border" is not "Borden"), except where the name
+    // begins it ("African" for Africa).
+    const word = !f.includes(' ') && this.known(f);
     if (scored.size === 0 && f.length >= FUZZY_MIN) {
       const near = new Set<string>();
-      // One edit: a label with one more character, one less, or one different.
+      // One edit: a label with one more character, one less, one different, or two swapped.
       for (const label of this.fuzzy.get(f) ?? []) near.add(label);
       for (const d of deletes(f)) {
         if (this.folded.has(d)) near.add(d);
         for (const label of this.fuzzy.get(d) ?? []) near.add(label);
       }
-      for (const label of near) if (label !== f) add(this.folded.get(label), 0.7);
+      for (const label of near) {
+        if (label === f || !withinOneEdit(label, f) || (word && !f.startsWith(label))) continue;
+        add(
+          this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
+          0.7,
+        );
+      }
+    }
+    if (scored.size === 0 && !f.includes(' ')) {
+      const e = this.partial.get(f);
+      const capitalised = /^\p{Lu}/u.test(surface);
+      if (e && (capitalised || !word)) add([e], 0.6);
     }
     return [...scored.values()].sort((a, b) => b.score - a.score || this.degree(b.iri) - this.degree(a.iri));
   }
@@ -147,14 +231,23 @@ export class EntityLinker {
         if (!first || !last) continue;
         const text = question.slice(first.start, last.end);
         if (n === 1 && (STOP.has(text.toLowerCase()) || text.length < 2)) continue;
-        const candidates = this.candidates(text, first.start, last.end);
+        // A name that itself ends in "'s" first, then the noun of a possessive.
+        const whole = last.full !== last.end ? question.slice(first.start, last.full) : undefined;
+        let end = last.end;
+        let candidates = whole ? this.candidates(whole, first.start, last.full) : [];
+        if (candidates.length > 0) end = last.full;
+        else candidates = this.candidates(text, first.start, last.end);
+        candidates = candidates.filter((c) => this.accept(c.iri));
         if (candidates.length === 0) continue;
         for (let j = i; j < i + n; j++) taken[j] = true;
-        found.push({ start: first.start, end: last.end, text, candidates });
+        found.push({ start: first.start, end, text: question.slice(first.start, end), candidates });
       }
     }
     return found.sort((a, b) => b.end - b.start - (a.end - a.start));
   }
+
+  /** Set by the route: IRIs that are not things a question is about (classes, predicates). */
+  accept: (iri: string) => boolean = () => true;
 
   /** A mention whose span is given (e.g. MetaQA's brackets): exact label first, then folded. */
   linkSpan(question: string, start: number, end: number): Mention {

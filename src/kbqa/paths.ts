@@ -6,7 +6,14 @@
 
 import { bgp, filter, iri, op, select, toSparql, triple, v } from './sparql.js';
 import type { RdfStore } from './store.js';
-import { NAME_PREDICATES, RDF_TYPE, SCHEMA_UNIT_TEXT } from './vocab.js';
+import {
+  DESCRIPTION_PREDICATES,
+  NAME_PREDICATES,
+  RDF_TYPE,
+  RDFS_SUBCLASS_OF,
+  SCHEMA_PREDICATES,
+  SCHEMA_UNIT_TEXT,
+} from './vocab.js';
 
 export interface Hop {
   predicate: string;
@@ -31,10 +38,40 @@ export function literalNode(lexical: string): string {
   return `"${lexical}`;
 }
 
+/** What a literal-valued predicate holds, by the datatypes of most of its values. */
+export type ValueKind = 'number' | 'date' | 'string';
+
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+const NUMERIC_TYPES = new Set(
+  [
+    'integer',
+    'decimal',
+    'double',
+    'float',
+    'long',
+    'int',
+    'short',
+    'nonNegativeInteger',
+    'positiveInteger',
+    'negativeInteger',
+    'nonPositiveInteger',
+    'unsignedInt',
+    'unsignedLong',
+  ].map((t) => XSD + t),
+);
+const DATE_TYPES = new Set(['date', 'dateTime', 'gYear', 'gYearMonth'].map((t) => XSD + t));
+
+function kindOf(datatype: string | undefined): ValueKind {
+  if (datatype && NUMERIC_TYPES.has(datatype)) return 'number';
+  if (datatype && DATE_TYPES.has(datatype)) return 'date';
+  return 'string';
+}
+
 /**
  * The KB's edges, indexed both ways: entity to entity, and entity to literal value (numbers,
  * dates, strings), names left out — they are the linker's. Units declared on predicates
- * (`schema:unitText`) are kept to show values with.
+ * (`schema:unitText`) are kept to show values with; descriptions (`rdfs:comment`) of predicates
+ * and classes are kept to read their meaning from.
  */
 export class KbGraph {
   private readonly out = new Map<string, Array<[number, string]>>();
@@ -46,11 +83,23 @@ export class KbGraph {
   readonly units = new Map<string, string>();
   /** Classes (objects of rdf:type) by their lower-cased local name ("country"). */
   readonly classes = new Map<string, string>();
+  /** Per literal-valued predicate, how many of its values are numbers, dates and strings. */
+  private readonly kinds = new Map<string, Record<ValueKind, number>>();
+  /** Descriptions (rdfs:comment and the like) of any node, for predicates and classes. */
+  readonly descriptions = new Map<string, string>();
+  private readonly predicateIndex = new Map<string, number>();
 
   add(s: string, p: string, o: string): void {
     if (p === RDF_TYPE) this.classes.set((o.split(/[/#]/).pop() ?? '').toLowerCase(), o);
-    let pi = this.predicates.indexOf(p);
-    if (pi < 0) pi = this.predicates.push(p) - 1;
+    if (p === RDFS_SUBCLASS_OF) {
+      this.classes.set((s.split(/[/#]/).pop() ?? '').toLowerCase(), s);
+      this.classes.set((o.split(/[/#]/).pop() ?? '').toLowerCase(), o);
+    }
+    let pi = this.predicateIndex.get(p);
+    if (pi === undefined) {
+      pi = this.predicates.push(p) - 1;
+      this.predicateIndex.set(p, pi);
+    }
     const push = (m: Map<string, Array<[number, string]>>, k: string, e: [number, string]): void => {
       const list = m.get(k);
       if (list) list.push(e);
@@ -60,38 +109,179 @@ export class KbGraph {
     push(this.in, o, [pi, s]);
   }
 
-  static async fromStore(store: RdfStore): Promise<KbGraph> {
+  /** A literal node's datatype and language, to write it back into a query exactly. */
+  private readonly literalTypes = new Map<string, { datatype?: string; lang?: string }>();
+
+  /** A literal value of `p`, with its datatype: counted for `valueKind`. */
+  addValue(s: string, p: string, lexical: string, datatype?: string, lang?: string): void {
+    this.literalPredicates.add(p);
+    const node = literalNode(lexical);
+    if (!this.literalTypes.has(node) && (datatype || lang)) {
+      this.literalTypes.set(node, { ...(datatype ? { datatype } : {}), ...(lang ? { lang } : {}) });
+    }
+    const counts = this.kinds.get(p) ?? { number: 0, date: 0, string: 0 };
+    counts[kindOf(datatype)]++;
+    this.kinds.set(p, counts);
+    this.add(s, p, node);
+  }
+
+  /** A node as an RDF term: an IRI, or a literal with the datatype or language it was loaded with. */
+  termOf(
+    node: string,
+  ): { kind: 'iri'; value: string } | { kind: 'literal'; value: string; datatype?: string; lang?: string } {
+    if (!node.startsWith('"')) return { kind: 'iri', value: node };
+    return { kind: 'literal', value: node.slice(1), ...this.literalTypes.get(node) };
+  }
+
+  /** String values (not numbers or dates) with the predicates that hold them, for linking. */
+  *stringValues(): Generator<string> {
+    for (const [node, edges] of this.in) {
+      if (!node.startsWith('"')) continue;
+      if (edges.some(([p]) => this.valueKind(this.predicates[p] ?? '') === 'string')) yield node.slice(1);
+    }
+  }
+
+  /** What most values of a literal-valued predicate are; undefined for entity-valued ones. */
+  valueKind(p: string): ValueKind | undefined {
+    const c = this.kinds.get(p);
+    if (!c) return undefined;
+    if (c.number >= c.date && c.number >= c.string) return 'number';
+    return c.date >= c.string ? 'date' : 'string';
+  }
+
+  static async fromStore(store: RdfStore, names: readonly string[] = NAME_PREDICATES): Promise<KbGraph> {
     const o = v('o');
     const q = select(
       [v('s'), v('p'), o],
       [
         bgp([triple(v('s'), v('p'), o)]),
-        filter(
-          op(
-            '||',
-            op('isiri', o),
-            op('&&', op('isliteral', o), op('notin', v('p'), NAME_PREDICATES.map(iri))),
-          ),
-        ),
+        filter(op('||', op('isiri', o), op('&&', op('isliteral', o), op('notin', v('p'), names.map(iri))))),
       ],
     );
     const g = new KbGraph();
     for (const row of await store.select(toSparql(q))) {
       if (!row.s || !row.p || !row.o) continue;
-      if (row.o.type === 'uri') g.add(row.s.value, row.p.value, row.o.value);
-      else if (row.p.value === SCHEMA_UNIT_TEXT) g.units.set(row.s.value, row.o.value);
-      else {
-        g.literalPredicates.add(row.p.value);
-        g.add(row.s.value, row.p.value, literalNode(row.o.value));
-      }
+      const p = row.p.value;
+      if (row.o.type === 'uri') g.add(row.s.value, p, row.o.value);
+      else if (p === SCHEMA_UNIT_TEXT) g.units.set(row.s.value, row.o.value);
+      else if (DESCRIPTION_PREDICATES.includes(p)) g.descriptions.set(row.s.value, row.o.value);
+      else if (!SCHEMA_PREDICATES.has(p))
+        g.addValue(row.s.value, p, row.o.value, row.o.datatype, row.o['xml:lang']);
     }
     return g;
   }
 
   /** Classes of a node (rdf:type). */
   typesOf(node: string): string[] {
-    const ti = this.predicates.indexOf(RDF_TYPE);
+    const ti = this.predicateIndex.get(RDF_TYPE);
     return (this.out.get(node) ?? []).filter(([p]) => p === ti).map(([, c]) => c);
+  }
+
+  /** A class and every class above it (rdfs:subClassOf, transitively). */
+  superClasses(cls: string): Set<string> {
+    const si = this.predicateIndex.get(RDFS_SUBCLASS_OF);
+    const seen = new Set([cls]);
+    const todo = [cls];
+    for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+      for (const [p, parent] of this.out.get(c) ?? []) {
+        if (p === si && !seen.has(parent)) {
+          seen.add(parent);
+          todo.push(parent);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** Whether `node` is an instance of `cls` or of a class below it. */
+  isA(node: string, cls: string): boolean {
+    return this.typesOf(node).some((t) => t === cls || this.superClasses(t).has(cls));
+  }
+
+  /** Instances of `cls` and of every class below it. */
+  instancesOf(cls: string): Set<string> {
+    const ti = this.predicateIndex.get(RDF_TYPE);
+    const si = this.predicateIndex.get(RDFS_SUBCLASS_OF);
+    const classes = new Set([cls]);
+    const todo = [cls];
+    for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+      for (const [p, sub] of this.in.get(c) ?? []) {
+        if (p === si && !classes.has(sub)) {
+          classes.add(sub);
+          todo.push(sub);
+        }
+      }
+    }
+    const out = new Set<string>();
+    for (const c of classes) for (const [p, n] of this.in.get(c) ?? []) if (p === ti) out.add(n);
+    return out;
+  }
+
+  /** Whether the node is used as a class (typed instances or a place in the class tree). */
+  isClass(node: string): boolean {
+    const ti = this.predicateIndex.get(RDF_TYPE);
+    const si = this.predicateIndex.get(RDFS_SUBCLASS_OF);
+    return (
+      (this.in.get(node) ?? []).some(([p]) => p === ti || p === si) ||
+      (this.out.get(node) ?? []).some(([p]) => p === si)
+    );
+  }
+
+  /** Whether the IRI is used as a predicate. */
+  isPredicate(node: string): boolean {
+    return this.predicateIndex.has(node);
+  }
+
+  private census?: Map<number, { subjects: Map<string, number>; objects: Map<string, number> }>;
+
+  /**
+   * The class most subjects (or, with `objects`, most objects) of `p` are instances of: what the
+   * data says a predicate's domain and range are, for KBs that declare neither.
+   */
+  commonClass(p: string, objects: boolean): string | undefined {
+    if (!this.census) {
+      this.census = new Map();
+      const ti = this.predicateIndex.get(RDF_TYPE);
+      const bump = (m: Map<string, number>, node: string): void => {
+        for (const t of this.typesOf(node)) m.set(t, (m.get(t) ?? 0) + 1);
+      };
+      for (const [s, edges] of this.out) {
+        for (const [pi, o] of edges) {
+          if (pi === ti) continue;
+          let c = this.census.get(pi);
+          if (!c) {
+            c = { subjects: new Map(), objects: new Map() };
+            this.census.set(pi, c);
+          }
+          bump(c.subjects, s);
+          if (!o.startsWith('"')) bump(c.objects, o);
+        }
+      }
+    }
+    const pi = this.predicateIndex.get(p);
+    const counts = pi === undefined ? undefined : this.census.get(pi)?.[objects ? 'objects' : 'subjects'];
+    let best: string | undefined;
+    let n = 0;
+    for (const [c, k] of counts ?? []) {
+      if (k > n) {
+        best = c;
+        n = k;
+      }
+    }
+    return best;
+  }
+
+  /** Whether the node has any edge. */
+  has(node: string): boolean {
+    return this.out.has(node) || this.in.has(node);
+  }
+
+  /** The values of a literal-valued predicate on `node`, as lexical forms. */
+  valuesOf(node: string, predicate: string): string[] {
+    const pi = this.predicateIndex.get(predicate);
+    return (this.out.get(node) ?? [])
+      .filter(([p, o]) => p === pi && o.startsWith('"'))
+      .map(([, o]) => o.slice(1));
   }
 
   /** The nodes a path reaches from `topic`, never through the topic again (as translate.ts walks). */
@@ -110,7 +300,7 @@ export class KbGraph {
 
   /** Whether `hop` can be taken from `node` (a path starting with it fits the entity). */
   hasHop(node: string, hop: Hop): boolean {
-    const pi = this.predicates.indexOf(hop.predicate);
+    const pi = this.predicateIndex.get(hop.predicate);
     return (hop.inverse ? this.in : this.out).get(node)?.some(([p]) => p === pi) ?? false;
   }
 
@@ -125,7 +315,7 @@ export class KbGraph {
   }
 
   step(nodes: Iterable<string>, hop: Hop): Set<string> {
-    const pi = this.predicates.indexOf(hop.predicate);
+    const pi = this.predicateIndex.get(hop.predicate);
     const out = new Set<string>();
     for (const n of nodes) {
       for (const [p, m] of (hop.inverse ? this.in : this.out).get(n) ?? []) if (p === pi) out.add(m);

@@ -1,21 +1,34 @@
 /**
- * The KBQA route: link the topic entity, predict the relation path, build the SPARQL query,
- * run it, and return the answers with the query as evidence — or nothing when the KB has none.
+ * The KBQA route: link what the question names, read its form, choose the best query graph the
+ * KB allows (plan.ts: zero-shot from the KB's own names, refined by learned paths where a
+ * workspace has them), run it as SPARQL, and return the answers with the query as evidence — or
+ * nothing when the KB has none.
  */
-import type { Candidate, LinkedEntity } from '../core/types.js';
-import { EntityLinker, type Mention } from './link.js';
-import { KbGraph, parsePathKey, type RelationPath } from './paths.js';
-import { MASK, maskMention, type RelationModel } from './relation-model.js';
+import type { Candidate, LinkedEntity, VectorEncoder } from '../core/types.js';
+import { KbLexicon } from './lexicon.js';
+import { EntityLinker, type LabelEntry, type Mention } from './link.js';
+import { KbGraph, literalNode, type RelationPath } from './paths.js';
+import { PhraseScorer } from './phrase-scorer.js';
+import { type Interpretation, Planner } from './plan.js';
+import { readQuestion } from './reading.js';
+import type { RelationModel } from './relation-model.js';
 import { toSparql } from './sparql.js';
 import type { RdfStore, SparqlTerm } from './store.js';
 import {
   askQuery,
+  classCountQuery,
+  classListQuery,
+  classSuperlativeQuery,
+  compareAskQuery,
+  compareQuery,
   countQuery,
   listQuery,
-  orderablePropertiesQuery,
+  type NodeTerm,
+  nodeTerm,
   superlativeQuery,
   type Walk,
 } from './translate.js';
+import { NAME_PREDICATES, RDFS_DOMAIN, RDFS_RANGE } from './vocab.js';
 
 export interface KbqaOptions {
   /** The topic mention's character span, when the caller knows it (MetaQA's brackets). */
@@ -32,138 +45,108 @@ export interface KbqaResult {
   /** The query that was run (also in each candidate's evidence), for explaining "no answer". */
   query?: string;
   entities: LinkedEntity[];
+  /** How the question was read, in words ("capital of Kenya"). */
+  reading?: string;
 }
 
 /** "How many ...": a count, unless the path ends in a value. */
 export const COUNT_Q = /^\s*how many\b/i;
-
-/**
- * Superlative cues: the direction, and words a matching property's name may contain
- * ("most populous" → population). Without a name match, the most used orderable property wins.
- */
-const SUPERLATIVES: Array<{ cue: RegExp; descending: boolean; names: RegExp }> = [
-  { cue: /\bmost populous|\blargest population/i, descending: true, names: /population|inhabitants/i },
-  { cue: /\bleast populous|\bsmallest population/i, descending: false, names: /population|inhabitants/i },
-  { cue: /\b(highest|tallest)\b/i, descending: true, names: /elevation|height|altitude/i },
-  { cue: /\b(lowest|shortest)\b/i, descending: false, names: /elevation|height|altitude|length/i },
-  { cue: /\b(largest|biggest|greatest)\b/i, descending: true, names: /area|population|size/i },
-  { cue: /\bsmallest\b/i, descending: false, names: /area|population|size/i },
-  { cue: /\b(most recent|latest|newest)\b/i, descending: true, names: /date|year|inception|founded/i },
-  { cue: /\b(oldest|earliest|first)\b/i, descending: false, names: /date|year|inception|founded/i },
-];
-const YES_NO_Q = /^\s*(is|was|are|were|did|does|do|has|have|had)\b/i;
 const BOTH_Q = /\bboth\b/i;
+/** Longest string value linked as a mention ("noble gas"), in characters. */
+const MAX_VALUE_LENGTH = 40;
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
 const NUMERIC = new Set(['integer', 'decimal', 'double', 'float', 'long', 'int', 'nonNegativeInteger']);
 const NUMBER_FORMAT = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
+/** What the route reads from a KB once: its edges, names, and vocabulary in words. */
+export interface KbIndex {
+  graph: KbGraph;
+  linker: EntityLinker;
+  lexicon: KbLexicon;
+  /** Entities with a name: none means the KB cannot be asked about (a warning says so). */
+  labelled: number;
+}
+
+export interface IndexOptions {
+  /** Name properties beyond the standard ones (`kb.labelProperties`). */
+  labelProperties?: readonly string[];
+  /** Whether a word is an ordinary word (the encoder's vocabulary): guards fuzzy linking. */
+  known?: (word: string) => boolean;
+}
+
+export interface RouteOptions {
+  /** Learned question → path examples for this KB; optional, they refine the zero-shot score. */
+  model?: RelationModel;
+  /** The sentence encoder, for matching questions to the KB's relations by meaning. */
+  encoder?: VectorEncoder;
+  known?: (word: string) => boolean;
+}
+
 export class KbqaRoute {
+  readonly graph: KbGraph;
+  readonly linker: EntityLinker;
+  readonly lexicon: KbLexicon;
+  private readonly planner: Planner;
+  private readonly known: ((word: string) => boolean) | undefined;
+
   constructor(
     private readonly store: RdfStore,
-    readonly graph: KbGraph,
-    readonly linker: EntityLinker,
-    private readonly model: RelationModel,
-  ) {}
-
-  /** Reads the KB's edges and labels once. */
-  static async index(store: RdfStore): Promise<{ graph: KbGraph; linker: EntityLinker }> {
-    const graph = await KbGraph.fromStore(store);
-    const linker = await EntityLinker.fromStore(store, (iri) => graph.degree(iri));
-    return { graph, linker };
+    index: Pick<KbIndex, 'graph' | 'linker' | 'lexicon'>,
+    opts: RouteOptions = {},
+  ) {
+    this.graph = index.graph;
+    this.linker = index.linker;
+    this.lexicon = index.lexicon;
+    this.known = opts.known;
+    this.planner = new Planner({
+      graph: this.graph,
+      lexicon: this.lexicon,
+      ...(opts.encoder ? { scorer: new PhraseScorer(opts.encoder) } : {}),
+      ...(opts.model ? { model: opts.model } : {}),
+      known: opts.known ?? (() => false),
+    });
   }
 
-  /**
-   * The best (entity, path) pair: mentions longest first, each mention's candidates in order.
-   * An entity must have the path's first hop (type compatibility); among the paths it has, the
-   * model's vote is renormalised — "which continent is X in" is one path for a country and
-   * another for a city — and the path with the most votes wins.
-   */
-  private plan(
-    question: string,
-    mentions: Mention[],
-  ): { entity: LinkedEntity; path: RelationPath; score: number; mention: Mention } | undefined {
-    for (const m of mentions) {
-      const predictions = this.model
-        .predict(this.masked(question, m, mentions), 5)
-        .map((p) => ({ ...p, path: parsePathKey(p.path) }));
-      for (const entity of m.candidates) {
-        const fits = predictions.filter(({ path: [first] }) => first && this.graph.hasHop(entity.iri, first));
-        const best = fits[0];
-        if (!best) continue;
-        const mass = fits.reduce((sum, p) => sum + p.score, 0);
-        // A wording unlike every training question (a question for another route that happens
-        // to name a country) weakens the answer however unanimous the vote.
-        const score = entity.score * (best.score / mass) * best.similarity;
-        return { entity, path: best.path, score, mention: m };
+  /** Reads the KB's edges, names, string values and vocabulary once. */
+  static async index(store: RdfStore, opts: IndexOptions = {}): Promise<KbIndex> {
+    const names = [...NAME_PREDICATES, ...(opts.labelProperties ?? [])];
+    const graph = await KbGraph.fromStore(store, names);
+    const labels = await EntityLinker.readLabels(store, names);
+    const values: LabelEntry[] = [];
+    for (const value of graph.stringValues()) {
+      if (value.length <= MAX_VALUE_LENGTH && /\p{L}/u.test(value)) {
+        values.push({ iri: literalNode(value), label: value, value: true });
       }
     }
-    return undefined;
-  }
-
-  /**
-   * The question as the relation model sees it: the topic masked; in "both X and Y" the pair
-   * becomes one masked topic, so the wording is the one-topic question's.
-   */
-  private masked(question: string, m: Mention, mentions: Mention[]): string {
-    const other = BOTH_Q.test(question)
-      ? mentions.find((o) => o !== m && o.candidates.length > 0)
-      : undefined;
-    if (!other) return maskMention(question, m.start, m.end);
-    const [first, second] = m.start < other.start ? [m, other] : [other, m];
-    if (second.start < first.end) return maskMention(question, m.start, m.end);
-    const text = maskMention(maskMention(question, second.start, second.end), first.start, first.end);
-    return text.replace(/\bboth\s+/i, '').replace(new RegExp(`${MASK}\\s+(?:and|&)\\s+${MASK}`), MASK);
-  }
-
-  /**
-   * The class the question asks for, when it names one ("how many countries") and the path
-   * reaches things of other classes too (a continent also holds dependencies).
-   */
-  private answerType(
-    question: string,
-    mention: Mention,
-    path: RelationPath,
-    topic: string,
-  ): string | undefined {
-    const words = (question.slice(0, mention.start) + question.slice(mention.end))
-      .toLowerCase()
-      .match(/\p{L}+/gu);
-    const named = (words ?? [])
-      .flatMap((w) => [w, w.replace(/ies$/, 'y'), w.replace(/s$/, '')])
-      .map((w) => this.graph.classes.get(w))
-      .find((c) => c !== undefined);
-    if (!named) return undefined;
-    const reached = [...this.graph.reach(topic, path)];
-    const of = reached.filter((n) => this.graph.typesOf(n).includes(named)).length;
-    return of > 0 && of < reached.length ? named : undefined;
-  }
-
-  /** Second topics for "both X and Y": other mentions from which the same path starts. */
-  private alsoFrom(
-    question: string,
-    mentions: Mention[],
-    plan: { mention: Mention; path: RelationPath },
-  ): string[] {
-    if (!BOTH_Q.test(question)) return [];
-    const first = plan.path[0];
-    const out: string[] = [];
-    for (const m of mentions) {
-      const e = m.candidates[0];
-      if (m === plan.mention || !e || !first) continue;
-      if (this.graph.hasHop(e.iri, first)) out.push(e.iri);
+    const linker = new EntityLinker([...labels, ...values], {
+      degree: (iri) => graph.degree(iri),
+      ...(opts.known ? { known: opts.known } : {}),
+    });
+    // A class or a relation named in a question is a cue to the reading, not its topic.
+    linker.accept = (iri) => !graph.isClass(iri) && !graph.isPredicate(iri);
+    const declared = new Map<string, { domain?: string; range?: string }>();
+    for (const p of graph.predicates) {
+      const domain = graph.step([p], { predicate: RDFS_DOMAIN, inverse: false });
+      const range = graph.step([p], { predicate: RDFS_RANGE, inverse: false });
+      const [d] = domain;
+      const [r] = range;
+      if (d || r) declared.set(p, { ...(d ? { domain: d } : {}), ...(r ? { range: r } : {}) });
     }
-    return out.slice(0, 1);
+    const lexicon = new KbLexicon(graph, (iri) => linker.labelsOf(iri), declared);
+    return { graph, linker, lexicon, labelled: new Set(labels.map((l) => l.iri)).size };
   }
 
   /** A value as shown to a person: digits grouped, with the predicate's unit; dates written out. */
-  private display(term: SparqlTerm, path: RelationPath): string {
-    const last = path[path.length - 1];
-    const unit = last ? this.graph.units.get(last.predicate) : undefined;
+  private display(term: SparqlTerm, predicate: string | undefined): string {
+    const unit = predicate ? this.graph.units.get(predicate) : undefined;
     const type = term.datatype?.slice(XSD.length);
     if (term.datatype?.startsWith(XSD) && type && NUMERIC.has(type) && Number.isFinite(Number(term.value))) {
-      const n = NUMBER_FORMAT.format(Number(term.value));
+      // A year is written as a year ("1774", not "1,774").
+      const year =
+        predicate !== undefined && this.lexicon.pathWords([{ predicate, inverse: false }]).includes('year');
+      const n = year ? term.value : NUMBER_FORMAT.format(Number(term.value));
       return unit ? `${n} ${unit}` : n;
     }
     if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(term.value)) {
@@ -172,73 +155,165 @@ export class KbqaRoute {
     return term.value;
   }
 
+  private term(node: string): NodeTerm {
+    return nodeTerm(this.graph.termOf(node));
+  }
+
+  /** Numbers in the question that are values in the KB ("atomic number 79"). */
+  private numberMentions(question: string, taken: readonly Mention[]): Mention[] {
+    const out: Mention[] = [];
+    for (const m of question.matchAll(/(?<![\p{L}\p{N}.])\d+(?:\.\d+)?(?![\p{L}\p{N}])/gu)) {
+      const [start, end] = [m.index, m.index + m[0].length];
+      if (taken.some((t) => t.start < end && start < t.end)) continue;
+      const node = literalNode(m[0]);
+      if (!this.graph.has(node)) continue;
+      out.push({
+        start,
+        end,
+        text: m[0],
+        candidates: [{ mention: m[0], start, end, iri: node, label: m[0], score: 0.8 }],
+      });
+    }
+    return out;
+  }
+
+  /** Second topics for "both X and Y": other mentions from which the same path starts. */
+  private alsoFrom(
+    question: string,
+    mentions: readonly Mention[],
+    plan: { mention: Mention; path: RelationPath; topic: LinkedEntity },
+  ): LinkedEntity[] {
+    if (!BOTH_Q.test(question)) return [];
+    const first = plan.path[0];
+    const out: LinkedEntity[] = [];
+    for (const m of mentions) {
+      const e = m.candidates[0];
+      if (m === plan.mention || !e || !first || e.iri === plan.topic.iri) continue;
+      if (this.graph.hasHop(e.iri, first)) out.push(e);
+    }
+    return out.slice(0, 1);
+  }
+
+  /**
+   * For "both X and Y", the question as the one-topic question reads: the pair becomes one
+   * masked topic, so the wording is the one the paths were learned or named for.
+   */
+  private bothAsOne(
+    question: string,
+    mentions: readonly Mention[],
+  ): { question: string; mentions: Mention[] } | undefined {
+    if (!BOTH_Q.test(question)) return undefined;
+    const pair = [...mentions].filter((m) => m.candidates.length > 0).sort((a, b) => a.start - b.start);
+    for (let i = 0; i + 1 < pair.length; i++) {
+      const [a, b] = [pair[i] as Mention, pair[i + 1] as Mention];
+      if (!/^\s*(?:and|&)\s*$/i.test(question.slice(a.end, b.start))) continue;
+      const before = question.slice(0, a.start).replace(/\bboth\s+$/i, '');
+      const rewritten = `${before}${a.text}${question.slice(b.end)}`;
+      return {
+        question: rewritten,
+        mentions: [{ ...a, start: before.length, end: before.length + a.text.length }],
+      };
+    }
+    return undefined;
+  }
+
   async answer(question: string, opts: KbqaOptions = {}): Promise<KbqaResult> {
-    const mentions = opts.topicSpan
+    const linked = opts.topicSpan
       ? [this.linker.linkSpan(question, opts.topicSpan[0], opts.topicSpan[1])]
       : this.linker.link(question);
-    const plan = this.plan(question, mentions);
+    const mentions = opts.topicSpan ? linked : [...linked, ...this.numberMentions(question, linked)];
     const entities = mentions.flatMap((m) => m.candidates.slice(0, 1));
-    if (!plan) return { candidates: [], entities, sparqlMs: 0 };
+    const reading = readQuestion(question, this.known);
+    const both = this.bothAsOne(question, mentions);
+    const [best] = both
+      ? await this.planner.interpret(both.question, both.mentions, reading)
+      : await this.planner.interpret(question, mentions, reading);
+    if (!best) return { candidates: [], entities, sparqlMs: 0 };
     const qopts = opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs };
     const t0 = performance.now();
-    const ms = (): number => performance.now() - t0;
-    const last = plan.path[plan.path.length - 1];
-    // A path ending in a value ("how many people live in X") asks for that value, not a count.
-    const asksValue = last !== undefined && this.graph.literalPredicates.has(last.predicate);
-    const also = this.alsoFrom(question, mentions, plan);
-    const type = asksValue ? undefined : this.answerType(question, plan.mention, plan.path, plan.entity.iri);
-    const w: Walk = { topics: [plan.entity.iri, ...also], path: plan.path, ...(type ? { type } : {}) };
-    const linked = [plan.entity, ...entities.filter((e) => also.includes(e.iri))];
+    const score = Math.min(0.99, Math.max(0.01, best.score));
+    const run = await this.execute(best, question, mentions, opts.limit ?? 100, qopts);
+    const sparqlMs = performance.now() - t0;
+    const evidence = { kind: 'sparql' as const, query: run.query, entities: run.linked, rows: run.rows };
+    const candidates: Candidate[] = run.answers.map((a) => ({ ...a, score, route: 'kbqa', evidence }));
+    return { candidates, query: run.query, entities, sparqlMs, reading: best.reading };
+  }
 
-    if (COUNT_Q.test(question) && !asksValue) {
-      const query = toSparql(countQuery(w));
+  private async execute(
+    best: Interpretation,
+    question: string,
+    mentions: readonly Mention[],
+    limit: number,
+    qopts: { timeoutMs?: number },
+  ): Promise<{
+    query: string;
+    linked: LinkedEntity[];
+    rows: number;
+    answers: Array<{ text: string; value: string }>;
+  }> {
+    const yesNo = async (query: string, linked: LinkedEntity[]) => {
+      const text = (await this.store.ask(query, qopts)) ? 'yes' : 'no';
+      return { query, linked, rows: 1, answers: [{ text, value: text }] };
+    };
+    const count = async (query: string, linked: LinkedEntity[]) => {
       const rows = await this.store.select(query, qopts);
-      const sparqlMs = ms();
       const n = rows[0]?.count?.value ?? '0';
-      const evidence = { kind: 'sparql' as const, query, entities: linked, rows: rows.length };
-      return {
-        candidates: [{ text: n, value: n, score: plan.score, route: 'kbqa', evidence }],
-        query,
-        entities,
-        sparqlMs,
-      };
-    }
+      return { query, linked, rows: rows.length, answers: [{ text: n, value: n }] };
+    };
+    const list = async (query: string, linked: LinkedEntity[], valuePredicate?: string) => {
+      const rows = await this.store.select(query, qopts);
+      const seen = new Set<string>();
+      const answers: Array<{ text: string; value: string }> = [];
+      for (const r of rows) {
+        if (!r.answer || seen.has(r.answer.value)) continue;
+        seen.add(r.answer.value);
+        const text =
+          r.label?.value ??
+          (r.answer.type === 'uri' ? r.answer.value : this.display(r.answer, valuePredicate));
+        answers.push({ text, value: r.answer.value });
+      }
+      return { query, linked, rows: rows.length, answers };
+    };
 
-    const other = mentions.find((m) => m !== plan.mention)?.candidates[0];
-    if (YES_NO_Q.test(question) && other) {
-      const query = toSparql(askQuery(w, other.iri));
-      const yes = await this.store.ask(query, qopts);
-      const sparqlMs = ms();
-      const evidence = { kind: 'sparql' as const, query, entities: [...linked, other], rows: 1 };
-      const text = yes ? 'yes' : 'no';
-      return {
-        candidates: [{ text, value: text, score: plan.score, route: 'kbqa', evidence }],
-        query,
-        entities,
-        sparqlMs,
-      };
+    if (best.kind === 'compare') {
+      const [a, b] = best.items;
+      const { predicate, descending } = best.order;
+      if (best.yesNo)
+        return yesNo(toSparql(compareAskQuery(this.term(a.iri), this.term(b.iri), predicate, descending)), [
+          a,
+          b,
+        ]);
+      return list(toSparql(compareQuery([this.term(a.iri), this.term(b.iri)], predicate, descending)), [
+        a,
+        b,
+      ]);
     }
-
-    const sup = asksValue ? undefined : SUPERLATIVES.find((s) => s.cue.test(question));
-    let query = toSparql(listQuery(w, opts.limit ?? 100));
-    if (sup) {
-      const props = await this.store.select(toSparql(orderablePropertiesQuery(w)), qopts);
-      const names = props.map((r) => r.p?.value ?? '').filter((p) => p !== '');
-      const prop = names.find((p) => sup.names.test(p.split(/[/#:]/).pop() ?? '')) ?? names[0];
-      if (prop) query = toSparql(superlativeQuery(w, prop, sup.descending));
+    if (best.kind === 'class') {
+      if (best.aggregate === 'count') return count(toSparql(classCountQuery(best.type)), []);
+      if (best.aggregate) {
+        return list(
+          toSparql(classSuperlativeQuery(best.type, best.aggregate.predicate, best.aggregate.descending)),
+          [],
+        );
+      }
+      return list(toSparql(classListQuery(best.type, limit)), []);
     }
-    const rows = await this.store.select(query, qopts);
-    const sparqlMs = ms();
-    const evidence = { kind: 'sparql' as const, query, entities: linked, rows: rows.length };
-    const seen = new Set<string>();
-    const candidates: Candidate[] = [];
-    for (const r of rows) {
-      if (!r.answer || seen.has(r.answer.value)) continue;
-      seen.add(r.answer.value);
-      const text =
-        r.label?.value ?? (r.answer.type === 'uri' ? r.answer.value : this.display(r.answer, plan.path));
-      candidates.push({ text, value: r.answer.value, score: plan.score, route: 'kbqa', evidence });
+    if (best.kind === 'ask') {
+      const w: Walk = { topics: [this.term(best.topic.iri)], path: best.path };
+      return yesNo(toSparql(askQuery(w, this.term(best.target.iri))), [best.topic, best.target]);
     }
-    return { candidates, query, entities, sparqlMs };
+    const also = this.alsoFrom(question, mentions, best);
+    const w: Walk = {
+      topics: [best.topic, ...also].map((e) => this.term(e.iri)),
+      path: best.path,
+      ...(best.type ? { type: best.type } : {}),
+    };
+    const linked = [best.topic, ...also];
+    if (best.aggregate === 'count') return count(toSparql(countQuery(w)), linked);
+    if (best.aggregate) {
+      return list(toSparql(superlativeQuery(w, best.aggregate.predicate, best.aggregate.descending)), linked);
+    }
+    const last = best.path[best.path.length - 1];
+    return list(toSparql(listQuery(w, limit)), linked, last?.predicate);
   }
 }

@@ -126,6 +126,11 @@ export class WordPieceTokenizer {
     return this.vocab.size;
   }
 
+  /** Whether `word` is one whole token of the vocabulary: an ordinary word of the language. */
+  hasWord(word: string): boolean {
+    return this.vocab.has(this.lowercase ? word.toLowerCase() : word);
+  }
+
   tokenize(text: string): Token[] {
     const tokens: Token[] = [];
     for (const word of this.splitWords(this.normalize(text))) this.wordPiece(word, tokens);

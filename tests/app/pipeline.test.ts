@@ -40,7 +40,7 @@ describe('Pipeline', () => {
     const doc = await pipeline.ask({ question: 'How high is Mount Kenya?' });
     expect(doc).toMatchObject({
       abstained: false,
-      warnings: [expect.stringMatching(/^kbqa: no knowledge base with learned relation paths/)],
+      warnings: [expect.stringMatching(/^kbqa: no knowledge base in the workspace/)],
     });
     expect(doc.answers[0]).toMatchObject({
       route: 'mrc',

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/core/config.js';
 import { labelQuestions, readMetaqa } from '../../src/eval/metaqa.js';
 import { SparqlEndpointStore } from '../../src/kbqa/endpoint-store.js';
 import { OxigraphStore } from '../../src/kbqa/oxigraph-store.js';
@@ -9,6 +10,7 @@ import { toSparql } from '../../src/kbqa/sparql.js';
 import type { RdfStore } from '../../src/kbqa/store.js';
 import { byLabelQuery } from '../../src/kbqa/translate.js';
 import { entityIri } from '../../src/kbqa/vocab.js';
+import { ModelRegistry } from '../../src/mrc/models.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { startVirtuoso, type Virtuoso, virtuosoAvailable } from '../helpers/virtuoso.js';
 
@@ -25,9 +27,11 @@ function kbqaSuite(name: string, makeStore: () => Promise<RdfStore>): void {
       const report = await store.load([{ file: KB, format: 'metaqa' }]);
       // 46 relation triples + one label per distinct entity string (39).
       expect(report.triples).toBe(46 + 39);
-      const { graph, linker } = await KbqaRoute.index(store);
-      const model = RelationModel.train(labelQuestions(graph, readMetaqa(join(FIXTURES, 'kbqa/train.txt'))));
-      route = new KbqaRoute(store, graph, linker, model);
+      const index = await KbqaRoute.index(store);
+      const model = RelationModel.train(
+        labelQuestions(index.graph, readMetaqa(join(FIXTURES, 'kbqa/train.txt'))),
+      );
+      route = new KbqaRoute(store, index, { model });
     }, 180_000);
     afterAll(() => store?.close());
 
@@ -95,14 +99,16 @@ describe('KBQA superlatives and counts over typed literals (Turtle KB)', () => {
   beforeAll(async () => {
     const store = new OxigraphStore();
     await store.load([{ file: join(FIXTURES, 'kbqa/geo.ttl'), format: 'turtle' }]);
-    const { graph, linker } = await KbqaRoute.index(store);
+    const index = await KbqaRoute.index(store);
     const cities = `^<${EX}country>`;
     const model = RelationModel.train([
       { masked: 'what cities are in ENT', path: cities },
       { masked: 'which cities are located in ENT', path: cities },
       { masked: 'what country is ENT in', path: `<${EX}country>` },
     ]);
-    route = new KbqaRoute(store, graph, linker, model);
+    const models = new ModelRegistry(join(PACKAGE_ROOT, 'models'));
+    const encoder = await models.encoder('encoder-minilm-l6-int8', { threads: 1 });
+    route = new KbqaRoute(store, index, { model, encoder, known: (w) => encoder.tokenizer.hasWord(w) });
   });
 
   it.each([
