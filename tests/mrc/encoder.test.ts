@@ -69,9 +69,10 @@ describe('the shipped encoder (int8 all-MiniLM-L6-v2, pooling in the graph)', ()
     const alone = await Promise.all(texts.map((t) => encoder.encode([t])));
     const small = await encoder.encode(texts, { batchSize: 3 });
     // Dynamic int8 quantises activations with one scale per tensor, so a vector depends a little on
-    // its batch-mates (cosine 0.99 for text, 0.97 for `[CLS] [SEP]`); the same batch is reproducible.
+    // its batch-mates (cosine 0.99 for text; for `[CLS] [SEP]` 0.97 with AVX-512 kernels, 0.953 on
+    // an EPYC without them); the same batch is reproducible.
     alone.forEach((v, i) => {
-      const min = floor(reference.cases[i]?.pieces ?? 0) - 0.01;
+      const min = (reference.cases[i]?.pieces ?? 0) > 0 ? 0.97 : 0.95;
       expect(cosine(row(vectors, encoder.dim, i), v)).toBeGreaterThan(min);
       expect(cosine(row(small, encoder.dim, i), v)).toBeGreaterThan(min);
     });
