@@ -176,7 +176,9 @@ export class Pipeline {
       }),
     );
     const calibration = forReader(this.opts.calibration, req.reader ?? this.readerName);
-    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, running);
+    // An archive with no threads yet has nothing to answer from, like a route that is off.
+    const present = running.filter((r) => r !== 'cqa' || (this.routes.cqa?.archive.count() ?? 0) > 0);
+    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, present);
     return {
       question: req.question,
       answers: ranked.answers,

@@ -383,11 +383,13 @@ export class Planner {
       const semantic = await this.semantic;
       if (semantic) {
         for (const p of semantic.predict(vector, 5)) out.set(p.path, p.score * p.similarity ** 2);
-        return out;
       }
     }
-    // Cubed: a loose likeness of words counts little.
-    for (const p of model.predict(modelText, 5)) out.set(p.path, p.score * p.similarity ** 3);
+    // By words too, where meaning says little ("in X" is as near "who starred in X" as "who
+    // wrote X" for the encoder); cubed, a loose likeness of words counts little.
+    for (const p of model.predict(modelText, 5)) {
+      out.set(p.path, Math.max(out.get(p.path) ?? 0, p.score * p.similarity ** 3));
+    }
     return out;
   }
 

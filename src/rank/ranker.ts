@@ -69,10 +69,22 @@ function logit(p: number): number {
  */
 const ROUTER_SMOOTHING = 0.1;
 
+/**
+ * A KB answer's raw score is how well a linked entity's query matched the question (kbqa/plan.ts).
+ * From this match on, the router's doubt fades, gone at a near-perfect match: the router never saw
+ * most KBs' questions, and a matched query is better evidence of a KB question than its wording.
+ */
+const KB_SURE_FROM = 0.6;
+const KB_SURE_AT = 0.95;
+
 export function calibrated(raw: number, route: RouteName, weight: number, cal: Calibration): number {
   const { a, b, c } = cal.routes[route];
   const w = (weight + ROUTER_SMOOTHING) / (1 + 3 * ROUTER_SMOOTHING);
-  return sigmoid(a * logit(raw) + b + c * Math.log(3 * w));
+  let prior = c * Math.log(3 * w);
+  if (route === 'kbqa' && prior < 0) {
+    prior *= 1 - Math.min(1, Math.max(0, (raw - KB_SURE_FROM) / (KB_SURE_AT - KB_SURE_FROM)));
+  }
+  return sigmoid(a * logit(raw) + b + prior);
 }
 
 function answerKey(c: Candidate): string {
@@ -138,6 +150,23 @@ export interface Ranked {
   scored: Array<{ route: RouteName; text: string; raw: number; calibrated: number }>;
 }
 
+/**
+ * The router's belief over the routes with data to answer from: a workspace with only a knowledge
+ * base has only the KB route, however much the router (trained on other people's questions)
+ * would have sent a question to documents. Its weights are a prior over the routes present,
+ * never a veto on the only one there is. Unchanged when every route has data.
+ */
+export function priorOver(
+  weights: Record<RouteName, number>,
+  ran: readonly RouteName[],
+): Record<RouteName, number> {
+  if (ran.length === 0 || ran.length === Object.keys(weights).length) return weights;
+  const mass = ran.reduce((sum, r) => sum + weights[r], 0);
+  const out = { kbqa: 0, mrc: 0, cqa: 0 };
+  for (const r of ran) out[r] = mass > 0 ? weights[r] / mass : 1 / ran.length;
+  return out;
+}
+
 export function rank(
   candidates: readonly Candidate[],
   parsed: Pick<ParsedQuestion, 'routeWeights'>,
@@ -145,9 +174,10 @@ export function rank(
   topK: number,
   ranRoutes: readonly RouteName[],
 ): Ranked {
+  const weights = priorOver(parsed.routeWeights, ranRoutes);
   const scaled = candidates.map((c) => ({
     ...c,
-    score: calibrated(c.score, c.route, parsed.routeWeights[c.route], cal),
+    score: calibrated(c.score, c.route, weights[c.route], cal),
   }));
   const scored = candidates.map((c, i) => ({
     route: c.route,

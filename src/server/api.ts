@@ -38,6 +38,8 @@ export function registerApi(app: Express, deps: ApiDeps): void {
             matcher: false,
             note: 'no CQA matcher is installed: the board works, but questions are not matched to its threads',
           },
+      ...(pipeline.notes.kbqaMode ? { kbqa: { mode: pipeline.notes.kbqaMode } } : {}),
+      ...(pipeline.notes.warnings.length > 0 ? { warnings: pipeline.notes.warnings } : {}),
       counts: { ...new DocStore(pipeline.db).counts(), threads: board.archive.count() },
       models: { ...(reader ? { reader } : {}), readers, encoders },
       uptimeS: (Date.now() - started) / 1000,

@@ -205,6 +205,17 @@ export const health = z
     status: z.enum(['ok', 'degraded']),
     routes: z.array(routeName).describe('Routes with data to answer from'),
     community: z.object({ matcher: z.boolean(), note: z.string().optional() }),
+    kbqa: z
+      .object({
+        mode: z
+          .string()
+          .describe('How questions are matched to the KB: zero-shot, with learned paths or not'),
+      })
+      .optional(),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('What a route said when it opened (a KB without names)'),
     counts: z.object({ documents: z.int(), passages: z.int(), threads: z.int() }),
     models: z.object({
       reader: z.string().optional(),
