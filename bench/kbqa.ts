@@ -2,9 +2,13 @@
  * Knowledge-base load and query times as the KB grows: the MetaQA KB, then synthetic KBs made of
  * N renamed copies of it (every entity string of copy k gets the suffix " ~k"; same shape, more
  * triples), loaded into the embedded Oxigraph store through the product's MetaQA importer.
- * Queries: 1-, 2- and 3-hop relation-path SELECTs (translate.ts) from 200 topic entities of copy 0.
+ * Queries: 1-, 2- and 3-hop relation-path SELECTs (translate.ts) from 200 topic entities of copy 0;
+ * then whole questions through the KBQA route as the product opens it (zero-shot, the shipped
+ * encoder scoring every candidate query graph, entity linking included): the time to index the KB
+ * and the p50/p95 of a question, on MetaQA dev questions without their brackets.
  *
  *   npx tsx bench/kbqa.ts [--kb ../shared/data/kbqa/metaqa/kb.txt] [--copies 1,3,6]
+ *       [--questions ../shared/data/kbqa/metaqa/qa_dev_1hop.txt,...] [--per-file 100]
  *
  * Generated files go to the system temp folder and are deleted afterwards.
  */
@@ -12,18 +16,36 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openKbqa } from '../src/app/kbqa.js';
+import { loadConfig } from '../src/core/config.js';
+import { readMetaqa } from '../src/eval/metaqa.js';
 import { OxigraphStore } from '../src/kbqa/oxigraph-store.js';
 import type { RelationPath } from '../src/kbqa/paths.js';
 import { iri, toSparql } from '../src/kbqa/sparql.js';
 import { listQuery } from '../src/kbqa/translate.js';
 import { entityIri, relationIri } from '../src/kbqa/vocab.js';
+import { ModelRegistry } from '../src/mrc/models.js';
 
+const M = '../shared/data/kbqa/metaqa';
 const { values } = parseArgs({
   options: {
-    kb: { type: 'string', default: '../shared/data/kbqa/metaqa/kb.txt' },
+    kb: { type: 'string', default: `${M}/kb.txt` },
     copies: { type: 'string', default: '1,3,6' },
+    questions: { type: 'string', default: [1, 2, 3].map((h) => `${M}/qa_dev_${h}hop.txt`).join(',') },
+    'per-file': { type: 'string', default: '100' },
   },
 });
+// Spread over each file, so every template is asked.
+const questions = values.questions.split(',').flatMap((f) => {
+  const all = readMetaqa(f);
+  const n = Number(values['per-file']);
+  return Array.from(
+    { length: Math.min(n, all.length) },
+    (_, i) => all[Math.floor((i * all.length) / n)],
+  ).filter((q) => q !== undefined);
+});
+const config = loadConfig();
+const models = new ModelRegistry(config.modelsDir);
 
 const lines = readFileSync(values.kb, 'utf8')
   .split('\n')
@@ -39,11 +61,13 @@ const pct = (a: number[], p: number): number =>
   a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] ?? 0;
 
 const dir = mkdtempSync(join(tmpdir(), 'qa-bench-kb-'));
-console.log(`KB benchmark: ${values.kb} (${lines.length} lines), copies ${values.copies}`);
 console.log(
-  '| copies | triples | load s | triples/s | 1-hop p50/p95 ms | 2-hop p50/p95 ms | 3-hop p50/p95 ms |',
+  `KB benchmark: ${values.kb} (${lines.length} lines), copies ${values.copies}, ${questions.length} questions`,
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| copies | triples | load s | triples/s | 1-hop p50/p95 ms | 2-hop p50/p95 ms | 3-hop p50/p95 ms | index s | question p50/p95 ms |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 try {
   for (const copies of values.copies.split(',').map(Number)) {
     const file = join(dir, `kb-${copies}.txt`);
@@ -70,6 +94,17 @@ try {
       lat.sort((a, b) => a - b);
       cells.push(`${pct(lat, 50).toFixed(2)} / ${pct(lat, 95).toFixed(2)}`);
     }
+    const t0 = performance.now();
+    const { route } = await openKbqa(store, config, models, { model: null });
+    cells.push(((performance.now() - t0) / 1000).toFixed(1));
+    const asked: number[] = [];
+    for (const q of questions) {
+      const t = performance.now();
+      await route.answer(q.question);
+      asked.push(performance.now() - t);
+    }
+    asked.sort((a, b) => a - b);
+    cells.push(`${pct(asked, 50).toFixed(1)} / ${pct(asked, 95).toFixed(1)}`);
     console.log(
       `| ${copies} | ${report.triples} | ${report.seconds.toFixed(1)} | ${Math.round(report.triples / report.seconds)} | ${cells.join(' | ')} |`,
     );
@@ -78,4 +113,5 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await models.close();
 }

@@ -125,6 +125,14 @@ export class Pipeline {
     return ROUTES.filter((r) => this.routes[r] !== undefined);
   }
 
+  /**
+   * Routes with data to answer from, whatever a request asks for: the router's weights are a
+   * prior over these. An archive with no threads yet has nothing to answer from.
+   */
+  private present(): RouteName[] {
+    return this.available.filter((r) => r !== 'cqa' || (this.routes.cqa?.archive.count() ?? 0) > 0);
+  }
+
   get cqa(): OpenCqa | undefined {
     return this.routes.cqa;
   }
@@ -176,9 +184,7 @@ export class Pipeline {
       }),
     );
     const calibration = forReader(this.opts.calibration, req.reader ?? this.readerName);
-    // An archive with no threads yet has nothing to answer from, like a route that is off.
-    const present = running.filter((r) => r !== 'cqa' || (this.routes.cqa?.archive.count() ?? 0) > 0);
-    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, present);
+    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, running, this.present());
     return {
       question: req.question,
       answers: ranked.answers,

@@ -30,6 +30,7 @@ import {
   squadHeldOut,
   topCandidates,
 } from '../eval/calibration.js';
+import { readKbQuestions } from '../eval/kbqa.js';
 import { readMetaqa } from '../eval/metaqa.js';
 import { loadSquad } from '../eval/squad-data.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
@@ -56,7 +57,7 @@ import { progressBar } from './progress.js';
 interface Options {
   data: string;
   kb: string;
-  kbQuestions: string;
+  kbQuestions: string[];
   kbModel?: string;
   limit: number;
   targetPrecision: number;
@@ -195,11 +196,16 @@ async function fitAll(run: FitRun) {
     route,
     // A "how many" wording listed with the path's answers (not a count) says which path
     // the question takes, not what its answer is: it cannot label an answer right or wrong.
-    questions: sampleEvenly(
-      readMetaqa(opts.kbQuestions).filter(
-        (q) => !COUNT_Q.test(q.question) || q.answers.every((a) => /^[\d.,]+$/.test(a)),
-      ),
-      300,
+    questions: opts.kbQuestions.flatMap(
+      (f): Array<{ question: string; answers: string[] }> =>
+        f.endsWith('.jsonl')
+          ? readKbQuestions(f).filter((q) => q.split !== 'held-out')
+          : sampleEvenly(
+              readMetaqa(f).filter(
+                (q) => !COUNT_Q.test(q.question) || q.answers.every((a) => /^[\d.,]+$/.test(a)),
+              ),
+              300,
+            ),
     ),
     others: squadSample.map((q) => ({
       question: q.question,
@@ -260,7 +266,7 @@ async function fitAll(run: FitRun) {
     `mrc: ${mrcFittedOn(squad, squadFile, reader.name)}`,
     `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
       `(fitted on their ${cqa.flat().length} candidates; matcher ${basename(matcherPath(config))})`,
-    `kbqa: ${kbqa.own.length} questions of ${basename(opts.kbQuestions)} over ${basename(opts.kb)} ` +
+    `kbqa: ${kbqa.own.length} questions of ${opts.kbQuestions.map((f) => basename(f)).join(' and ')} over ${basename(opts.kb)} ` +
       `and the ${kbqa.others.length} SQuAD questions (fitted on their ${fitted.kbqa?.length ?? 0} ` +
       `top candidates; relation model ${basename(kbModelFile)})`,
     ...notes,
@@ -327,9 +333,13 @@ export function registerTrainCalibration(train: Command): void {
       resolve(PACKAGE_ROOT, 'kb', 'geo.ttl'),
     )
     .option(
-      '--kb-questions <file>',
-      'questions about that KB, MetaQA form (a sample of 300 is asked)',
-      resolve(PACKAGE_ROOT, 'kb', 'questions.txt'),
+      '--kb-questions <files...>',
+      'questions about that KB: MetaQA form (a sample of 300 is asked) or JSON Lines {question, ' +
+        'answers, split?} (all but the held-out split)',
+      [
+        resolve(PACKAGE_ROOT, 'kb', 'questions.txt'),
+        resolve(PACKAGE_ROOT, 'tests', 'kbqa-sets', 'geo-reworded.jsonl'),
+      ],
     )
     .option('--kb-model <file>', 'relation model for that KB (default: the bundled one)')
     .option('--target-precision <p>', 'precision the threshold must reach', parseProbability, 0.8)

@@ -12,7 +12,7 @@ import { openEncoder } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
 import { writeMatcherFile } from '../cqa/matcher-model.js';
-import { labelQuestions, readMetaqa } from '../eval/metaqa.js';
+import { labelQuestions, readMetaqa, type SkipReason } from '../eval/metaqa.js';
 import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { literalNode } from '../kbqa/paths.js';
@@ -51,6 +51,7 @@ export function registerTrain(program: Command): void {
         }
         const { graph, linker } = await KbqaRoute.index(store);
         const bar = progressBar('paths');
+        const skipped = new Map<SkipReason, string[]>();
         // Names resolve through the KB's own labels, so any KB with rdfs:label (or alternatives)
         // works; an answer no entity is named by is a value ("45925301", "1963-12-12").
         const labelled = labelQuestions(
@@ -62,8 +63,16 @@ export function registerTrain(program: Command): void {
             const iris = linker.byLabel(name);
             return iris.length > 0 ? iris : [literalNode(name)];
           },
+          (q, reason) => skipped.set(reason, [...(skipped.get(reason) ?? []), q.where]),
         );
         bar.stop();
+        // Every question that taught nothing is accounted for, with where to find a few of them.
+        for (const [reason, where] of skipped) {
+          const some = where.slice(0, 3).join(', ');
+          process.stderr.write(
+            `skipped ${where.length}: ${reason} (${some}${where.length > 3 ? ', …' : ''})\n`,
+          );
+        }
         if (labelled.length === 0) {
           throw new QaError(
             'bad_input',

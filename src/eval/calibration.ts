@@ -22,7 +22,6 @@ import type { CurvePoint } from '../rank/calibration-file.js';
 import { fitLogistic, type LogisticModel } from '../rank/logistic.js';
 import { type Calibration, calibrated, type RouteCalibration } from '../rank/ranker.js';
 import { answerMatches } from './demo.js';
-import type { MetaqaQuestion } from './metaqa.js';
 import { f1Score } from './squad.js';
 import { loadSquad } from './squad-data.js';
 
@@ -281,7 +280,7 @@ export async function semevalHeldOut(opts: {
  */
 export async function kbqaHeldOut(opts: {
   route: KbqaRoute;
-  questions: readonly MetaqaQuestion[];
+  questions: ReadonlyArray<{ question: string; answers: readonly string[] }>;
   others: ReadonlyArray<{ question: string; answers: readonly string[] }>;
   parse: (text: string) => ParsedQuestion;
   onQuestion?: (done: number, total: number) => void;

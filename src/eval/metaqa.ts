@@ -5,7 +5,7 @@
  */
 import { QaError } from '../core/errors.js';
 import { fnv1a } from '../core/hash.js';
-import { bestPath, type KbGraph, pathKey, type RelationPath } from '../kbqa/paths.js';
+import { bestPath, type Hop, type KbGraph, pathKey, type RelationPath } from '../kbqa/paths.js';
 import { textLines } from '../kbqa/rdf-files.js';
 import { type LabelledQuestion, maskMention } from '../kbqa/relation-model.js';
 import type { KbqaRoute } from '../kbqa/route.js';
@@ -61,7 +61,54 @@ export function isTestQuestion(q: MetaqaQuestion): boolean {
   return fnv1a(q.question) % 2 === 1;
 }
 
-/** Training examples: each question's masked text and the path that best reaches its answers. */
+/** Why a training question taught nothing, in words for the person who wrote it. */
+export type SkipReason =
+  | 'the topic is not a name in the knowledge base'
+  | 'several entities share the topic name'
+  | 'no path of up to three hops reaches the answers'
+  | 'two different paths reach the answers equally well'
+  | 'a yes/no answer does not say which relation the question is about; give the question with what it asks about instead'
+  | 'enough examples of this wording already';
+
+const YES_NO = /^(yes|no|true|false)$/i;
+const COUNT_Q = /^\s*how many\b|\bnumber of\b/i;
+const ORDER_Q = /\b(?:most|least|\p{L}{2,}est)\b/iu;
+
+/** The shortest paths (≤ 3 hops, never back through the topic) whose answers pass `accept`. */
+function shortestPaths(
+  graph: KbGraph,
+  topic: string,
+  accept: (reached: Set<string>) => boolean,
+): RelationPath[] {
+  const out: RelationPath[] = [];
+  let level: Array<{ frontier: Set<string>; path: RelationPath }> = [
+    { frontier: new Set([topic]), path: [] },
+  ];
+  for (let depth = 1; depth <= 3 && out.length === 0; depth++) {
+    const next: typeof level = [];
+    for (const { frontier, path } of level) {
+      if (frontier.size > 20_000) continue;
+      const hops = new Map<string, Hop>();
+      for (const node of frontier) for (const h of graph.hopsFrom(node)) hops.set(pathKey([h]), h);
+      for (const hop of hops.values()) {
+        const reached = graph.step(frontier, hop);
+        reached.delete(topic);
+        if (accept(reached)) out.push([...path, hop]);
+        next.push({ frontier: reached, path: [...path, hop] });
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+/**
+ * Training examples: each question's masked text and the path that best reaches its answers.
+ * Answers written the natural way are read as such: a number for a "how many" question is the
+ * count of what a path reaches, and one answer to a "largest"/"most" question is one of what a
+ * path reaches, put in order at question time. A question that teaches nothing is reported to
+ * `onSkip` with the reason.
+ */
 export function labelQuestions(
   graph: KbGraph,
   questions: readonly MetaqaQuestion[],
@@ -69,6 +116,7 @@ export function labelQuestions(
   perTemplate = 5,
   /** Entities a name stands for, best first: MetaQA's own naming by default, labels for any other KB. */
   resolve: (name: string) => string[] = (name) => [entityIri(name)],
+  onSkip?: (q: MetaqaQuestion, reason: SkipReason) => void,
 ): LabelledQuestion[] {
   const out: LabelledQuestion[] = [];
   // Questions of one template differ only in the entity: a few labelled examples per masked text
@@ -80,17 +128,55 @@ export function labelQuestions(
     const masked = maskMention(q.question, q.span[0], q.span[1]);
     // A name several entities share (Singapore the city and the country) cannot tell which one
     // the question is about, so it labels nothing.
-    const named = resolve(q.topic);
+    const named = resolve(q.topic).filter((iri) => graph.has(iri));
     const topic = named.length === 1 ? named[0] : undefined;
     const key = `${masked}\t${topic ? graph.typesOf(topic).sort().join(' ') : ''}`;
-    if (topic && (seen.get(key) ?? 0) < perTemplate) {
-      const found = bestPath(graph, topic, new Set(q.answers.flatMap(resolve)));
+    const skip = (reason: SkipReason) => onSkip?.(q, reason);
+    if (!topic)
+      skip(
+        named.length === 0
+          ? 'the topic is not a name in the knowledge base'
+          : 'several entities share the topic name',
+      );
+    else if ((seen.get(key) ?? 0) >= perTemplate) skip('enough examples of this wording already');
+    else if (q.answers.length === 1 && YES_NO.test(q.answers[0] ?? '')) {
+      skip(
+        'a yes/no answer does not say which relation the question is about; give the question with what it asks about instead',
+      );
+    } else {
+      const gold = new Set(q.answers.flatMap(resolve));
+      const found = bestPath(graph, topic, gold);
       // A question two paths answer equally well (director = writer) teaches nothing: skip it —
       // unless they are one path walked either way over a symmetric relation (borders).
-      const [only, ...others] = found && found.f1 >= 0.5 ? oneWay(found.paths) : [];
+      let paths = found && found.f1 >= 0.5 ? oneWay(found.paths) : [];
+      const n = Number(q.answers[0]);
+      if (
+        paths.length === 0 &&
+        q.answers.length === 1 &&
+        Number.isInteger(n) &&
+        n >= 0 &&
+        COUNT_Q.test(q.question)
+      ) {
+        // "How many ...? 10": the things a path reaches, counted.
+        paths = oneWay(
+          shortestPaths(graph, topic, (r) => r.size === n && [...r].every((x) => !x.startsWith('"'))),
+        );
+      } else if (paths.length === 0 && ORDER_Q.test(q.question)) {
+        // "The largest ...": one of what a path reaches, put in order when asked.
+        paths = oneWay(
+          shortestPaths(graph, topic, (r) => r.size > gold.size && [...gold].every((g) => r.has(g))),
+        );
+      }
+      const [only, ...others] = paths;
       if (only && others.length === 0) {
         seen.set(key, (seen.get(key) ?? 0) + 1);
         out.push({ masked, path: pathKey(only) });
+      } else {
+        skip(
+          only
+            ? 'two different paths reach the answers equally well'
+            : 'no path of up to three hops reaches the answers',
+        );
       }
     }
     onProgress?.(i + 1, questions.length);

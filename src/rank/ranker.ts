@@ -173,8 +173,10 @@ export function rank(
   cal: Calibration,
   topK: number,
   ranRoutes: readonly RouteName[],
+  /** Routes with data in the workspace (default: those that ran). */
+  present: readonly RouteName[] = ranRoutes,
 ): Ranked {
-  const weights = priorOver(parsed.routeWeights, ranRoutes);
+  const weights = priorOver(parsed.routeWeights, present);
   const scaled = candidates.map((c) => ({
     ...c,
     score: calibrated(c.score, c.route, weights[c.route], cal),

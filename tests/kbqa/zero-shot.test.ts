@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKbqa } from '../../src/app/kbqa.js';
 import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
+import { labelQuestions, readMetaqa } from '../../src/eval/metaqa.js';
 import { localName, splitName } from '../../src/kbqa/lexicon.js';
 import { OxigraphStore } from '../../src/kbqa/oxigraph-store.js';
 import { readQuestion } from '../../src/kbqa/reading.js';
 import { RelationModel } from '../../src/kbqa/relation-model.js';
-import type { KbqaRoute } from '../../src/kbqa/route.js';
+import { KbqaRoute } from '../../src/kbqa/route.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -222,6 +223,47 @@ describe('learned paths for another KB', () => {
     } finally {
       await store.close();
       await models.close();
+    }
+  });
+});
+
+describe('training pairs written the natural way', () => {
+  it('reads a count and one answer of an order question, and says why the others teach nothing', async () => {
+    const store = new OxigraphStore();
+    await store.load([{ file: join(FIXTURES, 'kbqa/org.ttl'), format: 'turtle' }]);
+    try {
+      const index = await KbqaRoute.index(store);
+      const file = join(mkdtempSync(join(tmpdir(), 'qa-train-')), 'pairs.txt');
+      writeFileSync(
+        file,
+        [
+          'how many people report to [Alice Moreau]\t2',
+          'which is the heaviest product supplied by [Acme Corporation]\tGadget',
+          'is [Bob Okafor] in Research\tyes',
+          'who runs [Atlantis]\tPoseidon',
+          'what is the birthday of [Bob Okafor]\t1990-01-01',
+        ].join('\n'),
+      );
+      const skipped: Array<[string, string]> = [];
+      const labelled = labelQuestions(
+        index.graph,
+        readMetaqa(file),
+        undefined,
+        5,
+        (name) => index.linker.byLabel(name),
+        (q, reason) => skipped.push([q.where.split(':').pop() ?? '', reason]),
+      );
+      expect(labelled.map((l) => l.path)).toEqual([
+        '^<http://example.org/org#hasManager>',
+        '^<http://example.org/org#suppliedBy>',
+      ]);
+      expect(skipped).toEqual([
+        ['3', expect.stringMatching(/^a yes\/no answer does not say which relation/)],
+        ['4', 'the topic is not a name in the knowledge base'],
+        ['5', 'no path of up to three hops reaches the answers'],
+      ]);
+    } finally {
+      await store.close();
     }
   });
 });

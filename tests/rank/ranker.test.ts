@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate, RouteName } from '../../src/core/types.js';
-import { calibrated, DEFAULT_CALIBRATION, mergeCandidates, rank } from '../../src/rank/ranker.js';
+import { calibrated, DEFAULT_CALIBRATION, mergeCandidates, priorOver, rank } from '../../src/rank/ranker.js';
 
 const passage = (text: string, score: number, docId = 'd'): Candidate => ({
   text,
@@ -57,10 +57,36 @@ describe('calibrated', () => {
   });
 
   it('lets the router move a score, but never hide a route that is sure', () => {
-    const doubted = calibrated(0.99, 'kbqa', 0, DEFAULT_CALIBRATION);
+    const doubted = calibrated(0.99, 'mrc', 0, DEFAULT_CALIBRATION);
     expect(doubted).toBeLessThan(0.99);
     expect(doubted).toBeGreaterThan(0.97);
     expect(calibrated(0.5, 'kbqa', 1, DEFAULT_CALIBRATION)).toBeGreaterThan(0.5);
+  });
+
+  it('does not let the router doubt a KB answer whose query matched the question well', () => {
+    // A near-perfect match: the router's 0 weighs nothing.
+    expect(calibrated(0.96, 'kbqa', 0, DEFAULT_CALIBRATION)).toBeCloseTo(0.96, 6);
+    // A weak match: the router's doubt applies in full, as for any route.
+    expect(calibrated(0.5, 'kbqa', 0, DEFAULT_CALIBRATION)).toBeCloseTo(
+      calibrated(0.5, 'mrc', 0, DEFAULT_CALIBRATION),
+      6,
+    );
+    const between = calibrated(0.8, 'kbqa', 0, DEFAULT_CALIBRATION);
+    expect(between).toBeGreaterThan(calibrated(0.8, 'mrc', 0, DEFAULT_CALIBRATION));
+    expect(between).toBeLessThan(0.8);
+  });
+});
+
+describe('priorOver', () => {
+  const sure = { kbqa: 0.001, mrc: 0.989, cqa: 0.01 };
+  it('is the router weights when every route has data', () => {
+    expect(priorOver(sure, ['kbqa', 'mrc', 'cqa'])).toEqual(sure);
+  });
+  it('renormalises over the routes present: the only route there is cannot be vetoed', () => {
+    expect(priorOver(sure, ['kbqa'])).toEqual({ kbqa: 1, mrc: 0, cqa: 0 });
+    const two = priorOver(sure, ['kbqa', 'cqa']);
+    expect(two.kbqa + two.cqa).toBeCloseTo(1, 9);
+    expect(two.cqa).toBeCloseTo(0.01 / 0.011, 9);
   });
 });
 
@@ -80,7 +106,7 @@ describe('rank', () => {
   });
 
   it('abstains with the reason when nothing is likely enough, or nothing was found', () => {
-    const low = rank([passage('a', 0.1)], uniform, DEFAULT_CALIBRATION, 5, ran);
+    const low = rank([passage('a', 0.1)], uniform, DEFAULT_CALIBRATION, 5, ran, ['kbqa', 'mrc', 'cqa']);
     expect(low).toMatchObject({ abstained: true, answers: [] });
     expect(low.reason).toMatch(/"a" \(mrc\), is only 10% likely to be right, below the 30% needed/);
     const none = rank([], uniform, DEFAULT_CALIBRATION, 5, ran);
