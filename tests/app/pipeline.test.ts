@@ -13,6 +13,7 @@ import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
 import { QuestionParser } from '../../src/parse/router.js';
+import { loadCalibration } from '../../src/rank/calibration-file.js';
 import type { Calibration } from '../../src/rank/ranker.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -104,14 +105,14 @@ describe('Pipeline', () => {
   });
 });
 
-/** A pipeline over a workspace holding only the bundled KB, with the bundled relation model. */
+/** A pipeline over a workspace holding only the bundled KB, with the bundled relation model and calibration. */
 async function geographyPipeline(): Promise<Pipeline> {
   const ws = mkdtempSync(join(tmpdir(), 'qa-pipeline-kb-'));
   const cfg = loadConfig({ flags: { workspace: ws, modelsDir: resolve(PACKAGE_ROOT, 'models') } });
   const kb = openKbStore(cfg);
   await kb.load([sourceFor(join(PACKAGE_ROOT, 'kb', 'geo.ttl'))]);
   await kb.close();
-  return Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse });
+  return Pipeline.open(cfg, new ModelRegistry(cfg.modelsDir), { parse, calibration: loadCalibration(cfg) });
 }
 
 describe('Pipeline over the bundled geography KB', () => {
