@@ -9,6 +9,7 @@
  * match quality, then by node degree.
  */
 import type { LinkedEntity } from '../core/types.js';
+import { deletes, editDistance } from './edits.js';
 import { bgp, iri, select, toSparql, triple, v } from './sparql.js';
 import type { RdfStore } from './store.js';
 import { NAME_PREDICATES } from './vocab.js';
@@ -37,6 +38,8 @@ export interface LinkerOptions {
 
 const MAX_NGRAM = 12;
 const FUZZY_MIN = 5;
+/** Names this long (folded) are matched within two edits. */
+const LONG_NAME = 10;
 /** A value's match counts for less than a name's: "gas" is more often a word than a value. */
 const VALUE_FACTOR = 0.8;
 
@@ -60,12 +63,6 @@ export function foldLabel(s: string): string {
     .trim();
 }
 
-function deletes(s: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i++) out.push(s.slice(0, i) + s.slice(i + 1));
-  return out;
-}
-
 /**
  * Words with their character spans; a possessive "'s" is not part of the word ("Kenya's" is
  * "Kenya"), but `full` keeps it for names that hold one ("Saint John's").
@@ -76,20 +73,6 @@ function words(text: string): Array<{ start: number; end: number; full: number }
     const possessive = /['’]s$/i.test(m[0]) && m[0].length > 2;
     return { start: m.index, end: possessive ? full - 2 : full, full };
   });
-}
-
-/** Damerau-style distance at most one: one insertion, deletion, substitution or swap. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  return long.slice(i + 1) === short.slice(i);
 }
 
 export class EntityLinker {
@@ -203,11 +186,28 @@ export class EntityLinker {
         for (const label of this.fuzzy.get(d) ?? []) near.add(label);
       }
       for (const label of near) {
-        if (label === f || !withinOneEdit(label, f) || (word && !f.startsWith(label))) continue;
+        if (label === f || editDistance(label, f, 1) > 1 || (word && !f.startsWith(label))) continue;
         add(
           this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
           0.7,
         );
+      }
+    }
+    // A long name survives two slips ("Democratic Repulbic of the Kongo"); checked, not guessed.
+    if (scored.size === 0 && f.length >= LONG_NAME) {
+      const near = new Set<string>();
+      for (const d of deletes(f)) {
+        for (const d2 of deletes(d)) {
+          if (this.folded.has(d2)) near.add(d2);
+          for (const label of this.fuzzy.get(d2) ?? []) near.add(label);
+        }
+      }
+      for (const label of near) {
+        if (editDistance(label, f, 2) <= 2)
+          add(
+            this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
+            0.6,
+          );
       }
     }
     if (scored.size === 0 && !f.includes(' ')) {

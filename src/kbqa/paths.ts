@@ -177,20 +177,25 @@ export class KbGraph {
     return (this.out.get(node) ?? []).filter(([p]) => p === ti).map(([, c]) => c);
   }
 
-  /** A class and every class above it (rdfs:subClassOf, transitively). */
-  superClasses(cls: string): Set<string> {
-    const si = this.predicateIndex.get(RDFS_SUBCLASS_OF);
-    const seen = new Set([cls]);
-    const todo = [cls];
+  /** `start` and every node reached from it along `predicate` (forwards or backwards), transitively. */
+  private closure(start: string, predicate: string, backwards: boolean): Set<string> {
+    const pi = this.predicateIndex.get(predicate);
+    const seen = new Set([start]);
+    const todo = [start];
     for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
-      for (const [p, parent] of this.out.get(c) ?? []) {
-        if (p === si && !seen.has(parent)) {
-          seen.add(parent);
-          todo.push(parent);
+      for (const [p, next] of (backwards ? this.in : this.out).get(c) ?? []) {
+        if (p === pi && !seen.has(next)) {
+          seen.add(next);
+          todo.push(next);
         }
       }
     }
     return seen;
+  }
+
+  /** A class and every class above it (rdfs:subClassOf, transitively). */
+  superClasses(cls: string): Set<string> {
+    return this.closure(cls, RDFS_SUBCLASS_OF, false);
   }
 
   /** Whether `node` is an instance of `cls` or of a class below it. */
@@ -201,17 +206,7 @@ export class KbGraph {
   /** Instances of `cls` and of every class below it. */
   instancesOf(cls: string): Set<string> {
     const ti = this.predicateIndex.get(RDF_TYPE);
-    const si = this.predicateIndex.get(RDFS_SUBCLASS_OF);
-    const classes = new Set([cls]);
-    const todo = [cls];
-    for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
-      for (const [p, sub] of this.in.get(c) ?? []) {
-        if (p === si && !classes.has(sub)) {
-          classes.add(sub);
-          todo.push(sub);
-        }
-      }
-    }
+    const classes = this.closure(cls, RDFS_SUBCLASS_OF, true);
     const out = new Set<string>();
     for (const c of classes) for (const [p, n] of this.in.get(c) ?? []) if (p === ti) out.add(n);
     return out;

@@ -8,6 +8,7 @@
  * has them, add to the score; they are never needed.
  */
 import type { LinkedEntity } from '../core/types.js';
+import { editDistance } from './edits.js';
 import type { KbLexicon } from './lexicon.js';
 import type { Mention } from './link.js';
 import { type Hop, type KbGraph, parsePathKey, pathKey, type RelationPath, type ValueKind } from './paths.js';
@@ -16,6 +17,7 @@ import type { Reading } from './reading.js';
 import { maskMention, type RelationModel } from './relation-model.js';
 import { SemanticPaths } from './semantic-paths.js';
 import { RDF_TYPE, SCHEMA_PREDICATES } from './vocab.js';
+import { contentWords, overlap, singular } from './words.js';
 
 /** An order over a numeric or date property: the first answer is the highest (or lowest). */
 export interface OrderBy {
@@ -67,9 +69,28 @@ const MAX_FRONTIER = 2_000;
 const SAMPLE = 300;
 /** A second hop is a longer story: it must match clearly better to win. */
 const HOP_PENALTY = 0.06;
+/** How much the learned paths' vote adds to a path's zero-shot match. */
 const LEARNED_WEIGHT = 1;
 /** Comparisons of two linked things are a strong form: they outrank a walk from either. */
 const COMPARE_BASE = 0.75;
+/** A class alone ("how many elements", "the heaviest element") is a weaker reading than a walk from a linked thing. */
+const CLASS_COUNT = 0.45;
+const CLASS_ORDER = 0.35;
+
+/** A question as the planner reads it, once. */
+interface Question {
+  text: string;
+  reading: Reading;
+  /** Classes the question names. */
+  classes: string[];
+  /** The words around an order word, for choosing the property. */
+  cue: string;
+  /** Mentions with a candidate in the graph, longest first, at most four. */
+  usable: Mention[];
+}
+
+/** A fuzzy or partial link is weaker evidence for every reading built on it. */
+const linkFactor = (e: LinkedEntity) => 0.5 + 0.5 * e.score;
 
 /** Order words about time rather than size. */
 const TIME_WORDS = new Set(
@@ -77,22 +98,6 @@ const TIME_WORDS = new Set(
     ' ',
   ),
 );
-
-const FUNCTION_WORDS = new Set(
-  (
-    'a an the of in on at by for from to with and or is are was were be been do does did has have had ' +
-    'what which who whom whose where when why how many much that this these those it its there their ' +
-    'they them he she his her me tell name list give show please x than as into about'
-  ).split(' '),
-);
-
-/** Crude singular: enough to match "countries" with "country" and "gases" with "gas". */
-export function singular(w: string): string {
-  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
-  if (w.length > 4 && /(s|x|z|ch|sh)es$/.test(w)) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
-  return w;
-}
 
 /** Some but not all of `nodes` pass `test`: a class constraint that changes the answers. */
 function partly(nodes: ReadonlySet<string>, test: (n: string) => boolean): boolean {
@@ -104,43 +109,6 @@ function partly(nodes: ReadonlySet<string>, test: (n: string) => boolean): boole
     if (yes > 0 && no > 0) return true;
   }
   return false;
-}
-
-function contentWords(text: string): string[] {
-  return (text.toLowerCase().match(/\p{L}+|\p{N}+/gu) ?? [])
-    .filter((w) => !FUNCTION_WORDS.has(w))
-    .map(singular);
-}
-
-/** Share of `phrase`'s content words found among the question's (prefix match for inflections). */
-function overlap(phrase: readonly string[], question: ReadonlySet<string>): number {
-  const words = [...new Set(phrase.filter((w) => !FUNCTION_WORDS.has(w)).map(singular))];
-  if (words.length === 0) return 0;
-  let hit = 0;
-  for (const w of words) {
-    if (question.has(w)) hit++;
-    else if (
-      w.length >= 5 &&
-      [...question].some((q) => q.length >= 5 && (q.startsWith(w.slice(0, 5)) || w.startsWith(q.slice(0, 5))))
-    )
-      hit += 0.7;
-  }
-  return hit / words.length;
-}
-
-/** Damerau distance ≤ 1. */
-function oneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    return (
-      a.slice(i + 1) === b.slice(i + 1) ||
-      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
-    );
-  }
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  return long.slice(i + 1) === short.slice(i);
 }
 
 export class Planner {
@@ -157,7 +125,7 @@ export class Planner {
     return text.replace(/\p{L}{5,}/gu, (w) => {
       const lower = w.toLowerCase();
       if (this.ctx.known(lower) || vocab.has(lower)) return w;
-      for (const v of vocab) if (v.length >= 4 && oneEdit(v, lower)) return v;
+      for (const v of vocab) if (v.length >= 4 && editDistance(v, lower, 1) <= 1) return v;
       return w;
     });
   }
@@ -308,6 +276,24 @@ export class Planner {
         classWords,
         vector,
       );
+      // A relation's own description (rdfs:comment) is another way to say it: the better of the two.
+      const described = paths.flatMap((p, i) => {
+        const [hop] = p;
+        const text = p.length === 1 && hop && !target ? lex.predicate(hop.predicate)?.description : undefined;
+        return text ? [{ i, text }] : [];
+      });
+      if (described.length > 0) {
+        const d = await this.phraseScores(
+          masked,
+          described.map((x) => x.text),
+          described.map((x) => x.text.toLowerCase().split(/\s+/)),
+          classWords,
+          vector,
+        );
+        described.forEach((x, j) => {
+          s[x.i] = Math.max(s[x.i] ?? 0, d[j] ?? 0);
+        });
+      }
       return paths.map((path, i) => {
         const reached = this.reach(topic, path);
         const fit = this.typeFit(reading, path, reached, { asked, named: classes });
@@ -489,84 +475,102 @@ export class Planner {
     const { graph } = this.ctx;
     const corrected = this.correct(question);
     const classes = this.namedClasses(corrected);
-    const cue = this.cue(
-      corrected.length === question.length ? corrected : question,
+    const q: Question = {
+      text: question,
       reading,
-      mentions,
-      this.classWords(classes),
-    );
-    const usable = mentions.filter((m) => m.candidates.some((c) => graph.has(c.iri))).slice(0, 4);
-    const top = (m: Mention) => m.candidates.find((c) => graph.has(c.iri)) as LinkedEntity;
-    const linkFactor = (e: LinkedEntity) => 0.5 + 0.5 * e.score;
-    const out: Interpretation[] = [];
+      classes,
+      cue: this.cue(
+        corrected.length === question.length ? corrected : question,
+        reading,
+        mentions,
+        this.classWords(classes),
+      ),
+      usable: mentions.filter((m) => m.candidates.some((c) => graph.has(c.iri))).slice(0, 4),
+    };
+    const compared = await this.comparisons(q);
+    if (compared.length > 0) return compared;
+    const out = [...(await this.yesNo(q)), ...(await this.walks(q)), ...(await this.classReadings(q))];
+    return out.sort((a, b) => b.score - a.score);
+  }
 
-    // "Which is bigger, A or B?", "Is A older than B?"
-    const byPosition = [...usable].sort((a, b) => a.start - b.start);
-    for (let i = 0; reading.order && i + 1 < byPosition.length; i++) {
+  /** The first candidate of a mention that is in the graph. */
+  private top(m: Mention): LinkedEntity {
+    return m.candidates.find((c) => this.ctx.graph.has(c.iri)) as LinkedEntity;
+  }
+
+  /** "Which is bigger, A or B?", "Is A older than B?": two things side by side, by a property. */
+  private async comparisons(q: Question): Promise<Interpretation[]> {
+    const out: Interpretation[] = [];
+    const byPosition = [...q.usable].sort((a, b) => a.start - b.start);
+    for (let i = 0; q.reading.order && i + 1 < byPosition.length; i++) {
       const ma = byPosition[i] as Mention;
       const mb = byPosition[i + 1] as Mention;
-      const between = question.slice(ma.end, mb.start).toLowerCase();
-      if (!/\bor\b/.test(between) && !(reading.than && /\bthan\b/.test(between))) continue;
-      const [a, b] = [top(ma), top(mb)];
+      const between = q.text.slice(ma.end, mb.start).toLowerCase();
+      if (!/\bor\b/.test(between) && !(q.reading.than && /\bthan\b/.test(between))) continue;
+      const [a, b] = [this.top(ma), this.top(mb)];
       if (a.iri === b.iri) continue;
       const theirs = new Set(this.orderable([b.iri]).map((p) => p.predicate));
       const common = this.orderable([a.iri]).filter((p) => theirs.has(p.predicate));
-      const by = await this.orderBy(cue, common, reading, this.kindOf([a.iri, b.iri]));
+      const by = await this.orderBy(q.cue, common, q.reading, this.kindOf([a.iri, b.iri]));
       if (!by) continue;
       out.push({
         kind: 'compare',
         items: [a, b],
         order: by.order,
-        yesNo: reading.yesNo && reading.than,
+        yesNo: q.reading.yesNo && q.reading.than,
         score: (COMPARE_BASE + 0.2 * by.score) * Math.min(linkFactor(a), linkFactor(b)),
         reading: `${a.label} or ${b.label}, by ${this.ctx.lexicon.noun(by.order.predicate)}`,
       });
     }
-    if (out.length > 0) return out;
+    return out;
+  }
 
-    // Yes/no about two things: the best path from one, and whether it reaches the other.
-    if (reading.yesNo && usable.length >= 2) {
-      for (const ma of usable.slice(0, 3)) {
-        for (const mb of usable.slice(0, 3)) {
-          if (ma === mb) continue;
-          const [a, b] = [top(ma), top(mb)];
-          const m = this.masks(question, [ma]);
-          const [best] = await this.paths(m.model, m.encoder, a.iri, reading, [], b);
-          if (!best) continue;
-          out.push({
-            kind: 'ask',
-            topic: a,
-            target: b,
-            path: best.path,
-            score: best.score * Math.min(linkFactor(a), linkFactor(b)),
-            reading: `${this.ctx.lexicon.describe(best.path, a.label)} is ${b.label}`,
-          });
-        }
+  /** Yes/no about two things: the best path from one, and whether it reaches the other. */
+  private async yesNo(q: Question): Promise<Interpretation[]> {
+    if (!q.reading.yesNo || q.usable.length < 2) return [];
+    const out: Interpretation[] = [];
+    for (const ma of q.usable.slice(0, 3)) {
+      for (const mb of q.usable.slice(0, 3)) {
+        if (ma === mb) continue;
+        const [a, b] = [this.top(ma), this.top(mb)];
+        const m = this.masks(q.text, [ma]);
+        const [best] = await this.paths(m.model, m.encoder, a.iri, q.reading, [], b);
+        if (!best) continue;
+        out.push({
+          kind: 'ask',
+          topic: a,
+          target: b,
+          path: best.path,
+          score: best.score * Math.min(linkFactor(a), linkFactor(b)),
+          reading: `${this.ctx.lexicon.describe(best.path, a.label)} is ${b.label}`,
+        });
       }
     }
+    return out;
+  }
 
-    // Walks from each linked thing along its best paths.
-    for (const m of usable) {
+  /** Walks from each linked thing along its best paths, counted or put in order when asked. */
+  private async walks(q: Question): Promise<Interpretation[]> {
+    const { graph } = this.ctx;
+    const out: Interpretation[] = [];
+    for (const m of q.usable) {
       for (const c of m.candidates.filter((e) => graph.has(e.iri)).slice(0, 2)) {
-        const masks = this.masks(question, [m]);
-        const paths = await this.paths(masks.model, masks.encoder, c.iri, reading, classes);
-        for (const p of paths.slice(0, 3).flatMap((x) => this.asOrder(x, c.iri, reading))) {
+        const masks = this.masks(q.text, [m]);
+        const paths = await this.paths(masks.model, masks.encoder, c.iri, q.reading, q.classes);
+        for (const p of paths.slice(0, 3).flatMap((x) => this.asOrder(x, c.iri, q.reading))) {
           const valueEnd = this.endKind(p.path) !== undefined;
           const named = valueEnd
             ? undefined
-            : classes.find((cls) => partly(p.reached, (n) => graph.isA(n, cls)));
+            : q.classes.find((cls) => partly(p.reached, (n) => graph.isA(n, cls)));
           const answers = named ? [...p.reached].filter((n) => graph.isA(n, named)) : [...p.reached];
           let aggregate: 'count' | OrderBy | undefined = p.order;
-          let score = p.score;
-          if (aggregate) {
-            // Already an order over the path's own value.
-          } else if (reading.count && !valueEnd) aggregate = 'count';
-          else if (reading.order && !valueEnd && answers.length > 1) {
-            const by = await this.orderBy(cue, this.orderable(answers), reading, this.kindOf(answers));
-            if (by) aggregate = by.order;
+          if (!aggregate && q.reading.count && !valueEnd) aggregate = 'count';
+          else if (!aggregate && q.reading.order && !valueEnd && answers.length > 1) {
+            aggregate = (await this.orderBy(q.cue, this.orderable(answers), q.reading, this.kindOf(answers)))
+              ?.order;
           }
           // A yes/no question answered with a list is not what was asked.
-          if (reading.yesNo) score *= 0.7;
+          const score = (q.reading.yesNo ? 0.7 : 1) * p.score;
           out.push({
             kind: 'walk',
             topic: c,
@@ -580,25 +584,34 @@ export class Planner {
         }
       }
     }
+    return out;
+  }
 
-    // The instances of a class the question names: counted, ordered or listed.
-    for (const type of classes) {
+  /** The instances of a class the question names, counted or put in order. */
+  private async classReadings(q: Question): Promise<Interpretation[]> {
+    const out: Interpretation[] = [];
+    for (const type of q.classes) {
       const name = this.ctx.lexicon.classInfoOf(type)?.names[0] ?? type;
-      if (reading.count)
-        out.push({ kind: 'class', type, aggregate: 'count', score: 0.45, reading: `${name}s` });
-      else if (reading.order) {
-        const by = await this.orderBy(cue, this.orderable(graph.instancesOf(type)), reading, name);
-        if (by)
-          out.push({
-            kind: 'class',
-            type,
-            aggregate: by.order,
-            score: 0.35 + 0.3 * Math.min(1, by.score),
-            reading: `${name}s by ${this.ctx.lexicon.noun(by.order.predicate)}`,
-          });
+      if (q.reading.count) {
+        out.push({ kind: 'class', type, aggregate: 'count', score: CLASS_COUNT, reading: `every ${name}` });
+      } else if (q.reading.order) {
+        const by = await this.orderBy(
+          q.cue,
+          this.orderable(this.ctx.graph.instancesOf(type)),
+          q.reading,
+          name,
+        );
+        if (!by) continue;
+        out.push({
+          kind: 'class',
+          type,
+          aggregate: by.order,
+          score: CLASS_ORDER + 0.3 * Math.min(1, by.score),
+          reading: `every ${name} by ${this.ctx.lexicon.noun(by.order.predicate)}`,
+        });
       }
     }
-    return out.sort((a, b) => b.score - a.score);
+    return out;
   }
 
   /** The words of the question around an order word, without the linked names. */

@@ -49,9 +49,7 @@ const PLAIN_ORDER = new Set([
 const NOT_ORDER = new Set(['first', 'last']);
 // "How high/long/old ...": a measure, whatever the KB calls it.
 const MEASURE = new Set(
-  'long old far big large tall high deep often fast heavy wide small hot cold dense heavy large populous'.split(
-    ' ',
-  ),
+  'long old far big large tall high deep often fast heavy wide small hot cold dense populous'.split(' '),
 );
 
 /** Lower case, straight apostrophes, "what's" spelled out, no brackets. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKbqa } from '../../src/app/kbqa.js';
 import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
 import { labelQuestions, readMetaqa } from '../../src/eval/metaqa.js';
+import { editDistance } from '../../src/kbqa/edits.js';
 import { localName, splitName } from '../../src/kbqa/lexicon.js';
 import { OxigraphStore } from '../../src/kbqa/oxigraph-store.js';
 import { readQuestion } from '../../src/kbqa/reading.js';
@@ -46,6 +47,20 @@ describe('names in words', () => {
     ['http://example.org/vocab/HTTPStatus', 'http status'],
   ])('%s reads "%s"', (iri, words) => {
     expect(splitName(localName(iri))).toBe(words);
+  });
+});
+
+describe('edit distance', () => {
+  it.each([
+    ['captial', 'capital', 1],
+    ['germny', 'germany', 1],
+    ['kitten', 'sitting', 3],
+    ['repulbic of the kongo', 'republic of the congo', 2],
+  ])('%s → %s: %i', (a, b, d) => {
+    expect(editDistance(a, b, 3)).toBe(d);
+  });
+  it('stops counting past the bound', () => {
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
   });
 });
 
@@ -96,6 +111,7 @@ describe('zero-shot KBQA on an organisational KB (labelled classes, a subclass, 
     ['Which department is Carla Nguyen in?', 'Research'],
     ["What is Dr. Nguyen's department?", 'Research'],
     ['Who supplies the Gizmo?', 'Globex'],
+    ['Which company delivers the Widget?', 'Acme Corporation'],
     ['When did Dmitri Volkov start?', '2009'],
   ])('%s → %s', async (q, a) => {
     expect(await first(q)).toBe(a);
@@ -169,6 +185,7 @@ describe('linking that survives real typing (bundled geography KB)', () => {
     ['captial of germny', 'Berlin'],
     ['whats the populaton of japan', '126,919,659'],
     ['Which African country has the largest population?', 'Nigeria'],
+    ['What is the capital of the Democratic Repulbic of the Kongo?', 'Kinshasa'],
   ])('%s → %s', async (q, a) => {
     expect(await first(q)).toBe(a);
   });
