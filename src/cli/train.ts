@@ -14,17 +14,25 @@ import { QaError } from '../core/errors.js';
 import { writeMatcherFile } from '../cqa/matcher-model.js';
 import { labelQuestions, readMetaqa, type SkipReason } from '../eval/metaqa.js';
 import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
+import { generateQuestions } from '../kbqa/generate.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { literalNode } from '../kbqa/paths.js';
-import { RelationModel } from '../kbqa/relation-model.js';
+import { type LabelledQuestion, RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
-import { contextFrom } from './context.js';
+import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 import { registerTrainCalibration } from './train-calibration.js';
 import { registerTrainRouter } from './train-router.js';
 
 interface Options {
   eval: string;
+  out?: string;
+}
+
+interface TrainKbqaOptions {
+  generate?: boolean;
+  perRelation: number;
+  questionsOut?: string;
   out?: string;
 }
 
@@ -38,33 +46,64 @@ export function registerTrain(program: Command): void {
     .command('kbqa')
     .description("learn question → relation-path rules for the workspace's knowledge base")
     .argument(
-      '<qa-files...>',
+      '[qa-files...]',
       'questions with answers: "question with [topic]<TAB>answer|answer" (MetaQA form)',
     )
+    .option('--generate', "add questions generated from the KB's own names (lookups, counts, two hops)")
+    .option(
+      '--per-relation <n>',
+      'with --generate: things asked about per relation',
+      parseIntOption('--per-relation'),
+      8,
+    )
+    .option(
+      '--questions-out <file>',
+      'with --generate: also write the generated questions there (MetaQA form)',
+    )
     .option('--out <file>', 'where to write the model (default: <workspace>/kbqa-model.json)')
-    .action(async (files: string[], opts: { out?: string }, cmd: Command) => {
+    .action(async (files: string[], opts: TrainKbqaOptions, cmd: Command) => {
       const { config } = contextFrom(cmd);
+      if (files.length === 0 && !opts.generate) {
+        throw new QaError('bad_input', 'give question files, or --generate to make questions from the KB');
+      }
       const store = openKbStore(config);
       try {
         if ((await store.size()) === 0) {
           throw new QaError('not_found', 'the knowledge base is empty', { hint: 'run `qa ingest kb` first' });
         }
-        const { graph, linker } = await KbqaRoute.index(store);
+        const { graph, linker, lexicon } = await KbqaRoute.index(store, {
+          labelProperties: config.kb.labelProperties,
+        });
+        const generated: LabelledQuestion[] = [];
+        if (opts.generate) {
+          const gBar = progressBar('relations');
+          const made = generateQuestions(graph, lexicon, (n) => linker.labelsOf(n)[0], {
+            perRelation: opts.perRelation,
+            onProgress: (d, t) => gBar.update(d, t),
+          });
+          gBar.stop();
+          if (opts.questionsOut) writeFileSync(opts.questionsOut, `${made.map((q) => q.line).join('\n')}\n`);
+          generated.push(...made.map(({ masked, path }) => ({ masked, path })));
+          process.stderr.write(`generated ${made.length} questions from the KB's own names\n`);
+        }
         const bar = progressBar('paths');
         const skipped = new Map<SkipReason, string[]>();
         // Names resolve through the KB's own labels, so any KB with rdfs:label (or alternatives)
         // works; an answer no entity is named by is a value ("45925301", "1963-12-12").
-        const labelled = labelQuestions(
-          graph,
-          files.flatMap((f) => readMetaqa(f)),
-          (d, t) => bar.update(d, t),
-          5,
-          (name) => {
-            const iris = linker.byLabel(name);
-            return iris.length > 0 ? iris : [literalNode(name)];
-          },
-          (q, reason) => skipped.set(reason, [...(skipped.get(reason) ?? []), q.where]),
-        );
+        const labelled = [
+          ...generated,
+          ...labelQuestions(
+            graph,
+            files.flatMap((f) => readMetaqa(f)),
+            (d, t) => bar.update(d, t),
+            5,
+            (name) => {
+              const iris = linker.byLabel(name);
+              return iris.length > 0 ? iris : [literalNode(name)];
+            },
+            (q, reason) => skipped.set(reason, [...(skipped.get(reason) ?? []), q.where]),
+          ),
+        ];
         bar.stop();
         // Every question that taught nothing is accounted for, with where to find a few of them.
         for (const [reason, where] of skipped) {

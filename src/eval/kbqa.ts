@@ -115,22 +115,40 @@ function groupBy(outcomes: readonly KbOutcome[], key: (o: KbOutcome) => string):
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export async function evaluateKbqa(
-  route: KbqaRoute,
-  questions: readonly KbQuestion[],
-  onProgress?: (done: number, total: number) => void,
-  /** Give the route MetaQA's bracketed topic instead of linking it. */
-  brackets = false,
-): Promise<KbEvaluation> {
-  const outcomes: KbOutcome[] = [];
-  for (const [i, q] of questions.entries()) {
-    const t0 = performance.now();
+/** One question's top answer, from the KBQA route alone or from the whole pipeline. */
+export interface TopAnswer {
+  top?: { text: string; value?: string; score: number };
+  /** How the question was read ("capital of Kenya"), or why nothing was answered. */
+  reading?: string;
+}
+
+/** The KBQA route alone; MetaQA's bracketed topic given to it with `brackets`. */
+export function routeAnswers(route: KbqaRoute, brackets = false): (q: KbQuestion) => Promise<TopAnswer> {
+  return async (q) => {
     const res = await route.answer(q.question, {
       limit: 20,
       ...(brackets && q.span ? { topicSpan: q.span } : {}),
     });
-    const ms = performance.now() - t0;
     const top = res.candidates[0];
+    return {
+      ...(top
+        ? { top: { text: top.text, score: top.score, ...(top.value ? { value: top.value } : {}) } }
+        : {}),
+      ...(res.reading ? { reading: res.reading } : {}),
+    };
+  };
+}
+
+export async function evaluateKbqa(
+  answer: (q: KbQuestion) => Promise<TopAnswer>,
+  questions: readonly KbQuestion[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<KbEvaluation> {
+  const outcomes: KbOutcome[] = [];
+  for (const [i, q] of questions.entries()) {
+    const t0 = performance.now();
+    const { top, reading } = await answer(q);
+    const ms = performance.now() - t0;
     const right = (t: string) => q.answers.some((g) => answerMatches(t, g));
     outcomes.push({
       question: q.question,
@@ -138,7 +156,7 @@ export async function evaluateKbqa(
       split: q.split,
       correct: top !== undefined && (right(top.text) || (top.value !== undefined && right(top.value))),
       ...(top ? { answer: top.text, score: top.score } : {}),
-      ...(res.reading ? { reading: res.reading } : {}),
+      ...(reading ? { reading } : {}),
       expected: q.answers,
       ms,
     });

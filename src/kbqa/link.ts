@@ -193,8 +193,11 @@ export class EntityLinker {
         );
       }
     }
-    // A long name survives two slips ("Democratic Repulbic of the Kongo"); checked, not guessed.
-    if (scored.size === 0 && f.length >= LONG_NAME) {
+    // A long name survives two slips ("Democratic Repulbic of the Kongo"); checked, not guessed,
+    // and only for words that could be a name: not opening or closing on a function word.
+    const ends = f.split(' ');
+    const nameLike = !STOP.has(ends[0] ?? '') && !STOP.has(ends[ends.length - 1] ?? '');
+    if (scored.size === 0 && f.length >= LONG_NAME && nameLike) {
       const near = new Set<string>();
       for (const d of deletes(f)) {
         for (const d2 of deletes(d)) {
@@ -203,11 +206,11 @@ export class EntityLinker {
         }
       }
       for (const label of near) {
-        if (editDistance(label, f, 2) <= 2)
-          add(
-            this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
-            0.6,
-          );
+        if (label.split(' ').length !== ends.length || editDistance(label, f, 2) > 2) continue;
+        add(
+          this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
+          0.6,
+        );
       }
     }
     if (scored.size === 0 && !f.includes(' ')) {

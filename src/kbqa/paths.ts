@@ -266,6 +266,38 @@ export class KbGraph {
     return best;
   }
 
+  private byPredicate?: Map<number, { subjects: Set<string>; objects: Set<string> }>;
+
+  /** Who uses each predicate, gathered once in one pass over the edges. */
+  private usage(p: string): { subjects: Set<string>; objects: Set<string> } | undefined {
+    if (!this.byPredicate) {
+      this.byPredicate = new Map();
+      for (const [s, edges] of this.out) {
+        for (const [pi, o] of edges) {
+          let u = this.byPredicate.get(pi);
+          if (!u) {
+            u = { subjects: new Set(), objects: new Set() };
+            this.byPredicate.set(pi, u);
+          }
+          u.subjects.add(s);
+          u.objects.add(o);
+        }
+      }
+    }
+    const pi = this.predicateIndex.get(p);
+    return pi === undefined ? undefined : this.byPredicate.get(pi);
+  }
+
+  /** The things that have `p`, in the order they were loaded. */
+  subjectsOf(p: string): string[] {
+    return [...(this.usage(p)?.subjects ?? [])];
+  }
+
+  /** The things (not values) that `p` points to. */
+  objectsOf(p: string): string[] {
+    return [...(this.usage(p)?.objects ?? [])].filter((o) => !o.startsWith('"'));
+  }
+
   /** Whether the node has any edge. */
   has(node: string): boolean {
     return this.out.has(node) || this.in.has(node);

@@ -6,6 +6,7 @@ import { openKbqa } from '../../src/app/kbqa.js';
 import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
 import { labelQuestions, readMetaqa } from '../../src/eval/metaqa.js';
 import { editDistance } from '../../src/kbqa/edits.js';
+import { generateQuestions } from '../../src/kbqa/generate.js';
 import { localName, splitName } from '../../src/kbqa/lexicon.js';
 import { OxigraphStore } from '../../src/kbqa/oxigraph-store.js';
 import { readQuestion } from '../../src/kbqa/reading.js';
@@ -279,6 +280,31 @@ describe('training pairs written the natural way', () => {
         ['4', 'the topic is not a name in the knowledge base'],
         ['5', 'no path of up to three hops reaches the answers'],
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("questions generated from the KB's own names", () => {
+  it('asks lookups both ways, counts and two hops, each labelled with its path, and stays within bounds', async () => {
+    const store = new OxigraphStore();
+    await store.load([{ file: join(FIXTURES, 'kbqa/org.ttl'), format: 'turtle' }]);
+    try {
+      const { graph, lexicon, linker } = await KbqaRoute.index(store);
+      const made = generateQuestions(graph, lexicon, (n) => linker.labelsOf(n)[0]);
+      const lines = made.map((q) => q.line);
+      const about = (topic: string, words: string, answers: string) =>
+        lines.filter((l) => l.includes(`[${topic}]`) && l.includes(words) && l.endsWith(`\t${answers}`));
+      // A lookup, its inverse, and two hops (the manager's start year).
+      expect(about('Bob Okafor', 'manager', 'Alice Moreau')).toHaveLength(1);
+      expect(about('Alice Moreau', 'manager', 'Bob Okafor|Dr. Carla Nguyen')).toHaveLength(1);
+      expect([
+        ...about('Bob Okafor', 'start year', '2011'),
+        ...about('Dr. Carla Nguyen', 'start year', '2011'),
+      ]).not.toEqual([]);
+      expect(made.every((q) => q.masked.includes(' ENT ') && /^\^?</.test(q.path))).toBe(true);
+      expect(generateQuestions(graph, lexicon, (n) => linker.labelsOf(n)[0], { limit: 5 })).toHaveLength(5);
     } finally {
       await store.close();
     }
