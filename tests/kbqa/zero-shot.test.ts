@@ -38,6 +38,19 @@ async function zeroShot(file: string): Promise<{
   return { route: kb.route, store, models, warnings: kb.warnings, mode: kb.mode };
 }
 
+/** A zero-shot route over `file`, opened before a block's tests and closed after them. */
+function openedFor(file: string, timeout: number): () => Awaited<ReturnType<typeof zeroShot>> {
+  let kb: Awaited<ReturnType<typeof zeroShot>> | undefined;
+  beforeAll(async () => {
+    kb = await zeroShot(file);
+  }, timeout);
+  afterAll(async () => {
+    await kb?.store.close();
+    await kb?.models.close();
+  });
+  return () => kb as Awaited<ReturnType<typeof zeroShot>>;
+}
+
 describe('names in words', () => {
   it.each([
     ['http://example.org/org#hasManager', 'has manager'],
@@ -93,19 +106,12 @@ describe('reading a question form', () => {
 });
 
 describe('zero-shot KBQA on an organisational KB (labelled classes, a subclass, local names)', () => {
-  let kb: Awaited<ReturnType<typeof zeroShot>>;
-  beforeAll(async () => {
-    kb = await zeroShot(join(FIXTURES, 'kbqa/org.ttl'));
-  }, 60_000);
-  afterAll(async () => {
-    await kb?.store.close();
-    await kb?.models.close();
-  });
-  const first = async (q: string) => (await kb.route.answer(q)).candidates[0]?.text;
+  const kb = openedFor(join(FIXTURES, 'kbqa/org.ttl'), 60_000);
+  const first = async (q: string) => (await kb().route.answer(q)).candidates[0]?.text;
 
   it('answers at once, with no learned paths', () => {
-    expect(kb.mode).toMatch(/^zero-shot \(KB names and the sentence encoder\)$/);
-    expect(kb.warnings).toEqual([]);
+    expect(kb().mode).toMatch(/^zero-shot \(KB names and the sentence encoder\)$/);
+    expect(kb().warnings).toEqual([]);
   });
   it.each([
     ["Who is Bob Okafor's manager?", 'Alice Moreau'],
@@ -118,7 +124,7 @@ describe('zero-shot KBQA on an organisational KB (labelled classes, a subclass, 
     expect(await first(q)).toBe(a);
   });
   it('counts a class with its subclasses (rdfs:subClassOf*)', async () => {
-    const res = await kb.route.answer('How many employees are there?');
+    const res = await kb().route.answer('How many employees are there?');
     expect(res.candidates[0]?.text).toBe('5');
     expect(res.query).toMatch(/subClassOf>\*/);
   });
@@ -131,25 +137,22 @@ describe('zero-shot KBQA on an organisational KB (labelled classes, a subclass, 
     expect(await first('Is Alice Moreau a member of Sales?')).toBe('no');
   });
   it('reads a class or relation name as a cue, never as the topic', async () => {
-    const res = await kb.route.answer('Which department has the most employees?');
+    const res = await kb().route.answer('Which department has the most employees?');
     expect(res.entities.map((e) => e.label)).not.toContain('department');
-    expect(kb.route.linker.link('list the suppliers').flatMap((m) => m.candidates)).toEqual([]);
+    expect(
+      kb()
+        .route.linker.link('list the suppliers')
+        .flatMap((m) => m.candidates),
+    ).toEqual([]);
   });
   it('finds nothing for a name the KB does not have', async () => {
-    expect((await kb.route.answer('Who is Zoltan Kovacs managed by?')).candidates).toEqual([]);
+    expect((await kb().route.answer('Who is Zoltan Kovacs managed by?')).candidates).toEqual([]);
   });
 });
 
 describe('zero-shot KBQA on the periodic table (an npm package, converted mechanically)', () => {
-  let kb: Awaited<ReturnType<typeof zeroShot>>;
-  beforeAll(async () => {
-    kb = await zeroShot(join(PACKAGE_ROOT, 'tests/kbqa-sets/periodic.ttl'));
-  }, 60_000);
-  afterAll(async () => {
-    await kb?.store.close();
-    await kb?.models.close();
-  });
-  const first = async (q: string) => (await kb.route.answer(q)).candidates[0]?.text;
+  const kb = openedFor(join(PACKAGE_ROOT, 'tests/kbqa-sets/periodic.ttl'), 60_000);
+  const first = async (q: string) => (await kb().route.answer(q)).candidates[0]?.text;
 
   it.each([
     ['What is the symbol of gold?', 'Au'],
@@ -163,7 +166,7 @@ describe('zero-shot KBQA on the periodic table (an npm package, converted mechan
     expect(await first(q)).toBe(a);
   });
   it('links a plural to a value ("noble gases" → "noble gas")', async () => {
-    const res = await kb.route.answer('Which elements are noble gases?');
+    const res = await kb().route.answer('Which elements are noble gases?');
     expect(res.candidates.map((c) => c.text).sort()).toEqual(
       ['Argon', 'Helium', 'Krypton', 'Neon', 'Oganesson', 'Radon', 'Xenon'].sort(),
     );
@@ -171,15 +174,8 @@ describe('zero-shot KBQA on the periodic table (an npm package, converted mechan
 });
 
 describe('linking that survives real typing (bundled geography KB)', () => {
-  let kb: Awaited<ReturnType<typeof zeroShot>>;
-  beforeAll(async () => {
-    kb = await zeroShot(join(PACKAGE_ROOT, 'kb/geo.ttl'));
-  }, 120_000);
-  afterAll(async () => {
-    await kb?.store.close();
-    await kb?.models.close();
-  });
-  const first = async (q: string) => (await kb.route.answer(q)).candidates[0]?.text;
+  const kb = openedFor(join(PACKAGE_ROOT, 'kb/geo.ttl'), 120_000);
+  const first = async (q: string) => (await kb().route.answer(q)).candidates[0]?.text;
 
   it.each([
     ["What is Kenya's capital?", 'Nairobi'],
@@ -191,14 +187,14 @@ describe('linking that survives real typing (bundled geography KB)', () => {
     expect(await first(q)).toBe(a);
   });
   it('asks yes/no along the relation the question names', async () => {
-    const res = await kb.route.answer('does egypt border libya');
+    const res = await kb().route.answer('does egypt border libya');
     expect(res.candidates[0]?.text).toBe('yes');
     expect(res.query).toMatch(/sharesBorderWith/);
     expect(await first('Is Berlin the capital of Germany?')).toBe('yes');
     expect(await first('Is Sydney the capital of Australia?')).toBe('no');
   });
   it('compares two things by the property the comparative means', async () => {
-    const res = await kb.route.answer('Which is bigger, France or Spain?');
+    const res = await kb().route.answer('Which is bigger, France or Spain?');
     expect(res.candidates[0]?.text).toBe('France');
     expect(res.query).toMatch(/geo\/area/);
     expect(await first('Which is more populous, India or China?')).toBe('China');
