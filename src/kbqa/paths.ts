@@ -77,8 +77,6 @@ export class KbGraph {
   private readonly out = new Map<string, Array<[number, string]>>();
   private readonly in = new Map<string, Array<[number, string]>>();
   readonly predicates: string[] = [];
-  /** Predicates with literal values. */
-  readonly literalPredicates = new Set<string>();
   /** Unit symbol or name per predicate ("km²"). */
   readonly units = new Map<string, string>();
   /** Classes (objects of rdf:type) by their lower-cased local name ("country"). */
@@ -114,7 +112,6 @@ export class KbGraph {
 
   /** A literal value of `p`, with its datatype: counted for `valueKind`. */
   addValue(s: string, p: string, lexical: string, datatype?: string, lang?: string): void {
-    this.literalPredicates.add(p);
     const node = literalNode(lexical);
     if (!this.literalTypes.has(node) && (datatype || lang)) {
       this.literalTypes.set(node, { ...(datatype ? { datatype } : {}), ...(lang ? { lang } : {}) });

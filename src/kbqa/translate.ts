@@ -167,21 +167,6 @@ export function compareAskQuery(
   ]);
 }
 
-/** Predicates with numeric or date values on the answers of a path, most used first. */
-export function orderablePropertiesQuery(w: Walk): sparqljs.SelectQuery {
-  const p = v('p');
-  const patterns = [
-    ...walk(w),
-    bgp([triple(ANSWER, p, VALUE)]),
-    filter(op('||', op('isnumeric', VALUE), op('in', op('datatype', VALUE), ORDERED_TYPES))),
-  ];
-  return select([p, countAs(VALUE, v('n'), false)], patterns, {
-    group: [{ expression: p }],
-    order: [{ expression: v('n'), descending: true }],
-    limit: 50,
-  });
-}
-
 /** Entities whose label is exactly `label` (a user's text, so only ever a literal). */
 export function byLabelQuery(label: string): sparqljs.SelectQuery {
   return select([ANSWER], [bgp([triple(ANSWER, iri(RDFS_LABEL), lit(label))])]);
