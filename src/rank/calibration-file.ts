@@ -59,8 +59,21 @@ export function toCalibration(cal: CalibrationFile, file: string): Calibration {
   return { routes: cal.routes, readers, threshold: cal.threshold, source: `${file} (${cal.fittedOn})` };
 }
 
-/** The installed calibration; the defaults when none is installed, an error when the file is malformed. */
-export function loadCalibration(config: Pick<Config, 'modelsDir'>): Calibration {
-  const file = calibrationPath(config);
-  return existsSync(file) ? toCalibration(readCalibrationFile(file), file) : DEFAULT_CALIBRATION;
+/** A calibration fitted for one workspace's own data (its KB, its questions). */
+export function workspaceCalibrationPath(config: Pick<Config, 'workspace'>): string {
+  return join(config.workspace, 'calibration.json');
+}
+
+/**
+ * The calibration to rank with: the workspace's own when it has one (`qa train calibration --out
+ * <workspace>/calibration.json`), else the installed one, else the defaults; an error when the
+ * file is malformed.
+ */
+export function loadCalibration(
+  config: Pick<Config, 'modelsDir'> & Partial<Pick<Config, 'workspace'>>,
+): Calibration {
+  const own =
+    config.workspace === undefined ? undefined : workspaceCalibrationPath({ workspace: config.workspace });
+  const file = [own, calibrationPath(config)].find((f): f is string => f !== undefined && existsSync(f));
+  return file ? toCalibration(readCalibrationFile(file), file) : DEFAULT_CALIBRATION;
 }

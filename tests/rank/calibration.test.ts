@@ -19,6 +19,7 @@ import {
   calibrationPath,
   loadCalibration,
   readCalibrationFile,
+  workspaceCalibrationPath,
   writeCalibrationFile,
 } from '../../src/rank/calibration-file.js';
 import { calibrated, DEFAULT_CALIBRATION, forReader, type RouteCalibration } from '../../src/rank/ranker.js';
@@ -81,6 +82,21 @@ describe('calibration file', () => {
     expect(() => readCalibrationFile(file)).toThrow(
       expect.objectContaining({ where: `${file}: readers.student.fittedOn` }),
     );
+  });
+
+  it("prefers the workspace's own calibration to the installed one", () => {
+    const modelsDir = tempDir();
+    const workspace = tempDir();
+    writeCalibrationFile(calibrationPath({ modelsDir }), sample);
+    expect(loadCalibration({ modelsDir, workspace }).threshold).toBe(0.45);
+    writeCalibrationFile(workspaceCalibrationPath({ workspace }), {
+      ...sample,
+      threshold: 0.6,
+      fittedOn: 'this KB',
+    });
+    const own = loadCalibration({ modelsDir, workspace });
+    expect(own.threshold).toBe(0.6);
+    expect(own.source).toContain(workspace);
   });
 
   it('falls back to the defaults when no file is installed', () => {
