@@ -71,6 +71,7 @@ const SAMPLE = 300;
 const HOP_PENALTY = 0.06;
 /** How much the learned paths' vote adds to a path's zero-shot match. */
 const LEARNED_WEIGHT = 1;
+const BARE_LEARNED_WEIGHT = 3;
 /** Comparisons of two linked things are a strong form: they outrank a walk from either. */
 const COMPARE_BASE = 0.75;
 /** A class alone ("how many elements", "the heaviest element") is a weaker reading than a walk from a linked thing. */
@@ -315,6 +316,9 @@ export class Planner {
       }
     }
     const learned = await this.learned(modelText, vector);
+    // With no word to match a relation by ("in X", "by X"), what such wordings meant in the
+    // learned examples is all there is to go on.
+    const learnedWeight = bare ? BARE_LEARNED_WEIGHT : LEARNED_WEIGHT;
     const known = new Set([...ones.map((c) => pathKey(c.path)), ...twoPaths.map((p) => pathKey(p))]);
     const extra = [...learned.keys()]
       .filter((k) => !known.has(k))
@@ -322,7 +326,7 @@ export class Planner {
       .filter((p) => p[0] !== undefined && this.ctx.graph.hasHop(topic, p[0]));
     const rest = await score([...twoPaths, ...extra]);
     return [...ones, ...rest.filter((c) => c.reached.size > 0)]
-      .map((c) => ({ ...c, score: c.score + LEARNED_WEIGHT * (learned.get(pathKey(c.path)) ?? 0) }))
+      .map((c) => ({ ...c, score: c.score + learnedWeight * (learned.get(pathKey(c.path)) ?? 0) }))
       .sort((a, b) => b.score - a.score);
   }
 
