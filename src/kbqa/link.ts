@@ -159,66 +159,59 @@ export class EntityLinker {
       }
     };
     add(this.exact.get(surface), 1);
-    let f = foldLabel(surface);
-    // A plural of a name or value: "noble gases" for "noble gas", "halogens" for "halogen".
-    if (scored.size === 0 && !this.folded.has(f) && /\p{L}{4}s$/u.test(f)) {
-      const one = [f.replace(/ies$/, 'y'), f.replace(/es$/, ''), f.replace(/s$/, '')].find((x) =>
-        this.folded.has(x),
-      );
-      if (one) f = one;
-    }
+    const f = this.singularOf(foldLabel(surface), scored.size > 0);
     // Short all-capital names ("US", "CAR", "UK") match only as written, or every "us" and
     // "car" in a question would link to a country. An ordinary word in lower case that only
     // matches a capitalised name ("star" and the film "Star!") is more often the word.
-    const plainWord = !f.includes(' ') && surface === surface.toLowerCase() && this.known(f);
-    for (const e of this.folded.get(f)?.filter((x) => !isAcronym(x.label)) ?? []) {
-      add([e], plainWord && e.label !== e.label.toLowerCase() ? 0.7 : 0.9);
-    }
+    const word = !f.includes(' ') && this.known(f);
+    const plainWord = word && surface === surface.toLowerCase();
+    for (const e of this.named(f)) add([e], plainWord && e.label !== e.label.toLowerCase() ? 0.7 : 0.9);
     // An ordinary word is not a misspelt name ("border" is not "Borden"), except where the name
     // begins it ("African" for Africa).
-    const word = !f.includes(' ') && this.known(f);
     if (scored.size === 0 && f.length >= FUZZY_MIN) {
-      const near = new Set<string>();
-      // One edit: a label with one more character, one less, one different, or two swapped.
-      for (const label of this.fuzzy.get(f) ?? []) near.add(label);
-      for (const d of deletes(f)) {
-        if (this.folded.has(d)) near.add(d);
-        for (const label of this.fuzzy.get(d) ?? []) near.add(label);
-      }
-      for (const label of near) {
-        if (label === f || editDistance(label, f, 1) > 1 || (word && !f.startsWith(label))) continue;
-        add(
-          this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
-          0.7,
-        );
-      }
+      for (const label of this.within(f, 1)) if (!word || f.startsWith(label)) add(this.named(label), 0.7);
     }
-    // A long name survives two slips ("Democratic Repulbic of the Kongo"); checked, not guessed,
-    // and only for words that could be a name: not opening or closing on a function word.
+    // A long name survives two slips ("Democratic Repulbic of the Kongo"), but only words that
+    // could be a name: not opening or closing on a function word.
     const ends = f.split(' ');
     const nameLike = !STOP.has(ends[0] ?? '') && !STOP.has(ends[ends.length - 1] ?? '');
     if (scored.size === 0 && f.length >= LONG_NAME && nameLike) {
-      const near = new Set<string>();
-      for (const d of deletes(f)) {
-        for (const d2 of deletes(d)) {
-          if (this.folded.has(d2)) near.add(d2);
-          for (const label of this.fuzzy.get(d2) ?? []) near.add(label);
-        }
-      }
-      for (const label of near) {
-        if (label.split(' ').length !== ends.length || editDistance(label, f, 2) > 2) continue;
-        add(
-          this.folded.get(label)?.filter((e) => !isAcronym(e.label)),
-          0.6,
-        );
+      for (const label of this.within(f, 2)) {
+        if (label.split(' ').length === ends.length) add(this.named(label), 0.6);
       }
     }
     if (scored.size === 0 && !f.includes(' ')) {
       const e = this.partial.get(f);
-      const capitalised = /^\p{Lu}/u.test(surface);
-      if (e && (capitalised || !word)) add([e], 0.6);
+      if (e && (/^\p{Lu}/u.test(surface) || !word)) add([e], 0.6);
     }
     return [...scored.values()].sort((a, b) => b.score - a.score || this.degree(b.iri) - this.degree(a.iri));
+  }
+
+  /** A plural of a name or value read as the name: "noble gases" for "noble gas". */
+  private singularOf(f: string, matched: boolean): string {
+    if (matched || this.folded.has(f) || !/\p{L}{4}s$/u.test(f)) return f;
+    return (
+      [f.replace(/ies$/, 'y'), f.replace(/es$/, ''), f.replace(/s$/, '')].find((x) => this.folded.has(x)) ?? f
+    );
+  }
+
+  /** Entries with this folded name, acronyms left out (they match only as written). */
+  private named(folded: string): Entry[] {
+    return (this.folded.get(folded) ?? []).filter((e) => !isAcronym(e.label));
+  }
+
+  /**
+   * Folded names within `edits` edits of `f` (not `f` itself): found through the index of names
+   * with one character deleted, then checked.
+   */
+  private within(f: string, edits: 1 | 2): string[] {
+    const near = new Set<string>(edits === 1 ? (this.fuzzy.get(f) ?? []) : []);
+    const variants = edits === 1 ? deletes(f) : deletes(f).flatMap(deletes);
+    for (const d of variants) {
+      if (this.folded.has(d)) near.add(d);
+      for (const label of this.fuzzy.get(d) ?? []) near.add(label);
+    }
+    return [...near].filter((label) => label !== f && editDistance(label, f, edits) <= edits);
   }
 
   /** Mentions of KB entities in `question`, longest first, never overlapping. */
