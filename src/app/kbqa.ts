@@ -6,7 +6,7 @@
  * is reported, never silently half-working.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { parsePathKey } from '../kbqa/paths.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
@@ -86,7 +86,8 @@ export async function openKbqa(
     const json = JSON.parse(readFileSync(file, 'utf8')) as RelationModelJson;
     if (fits(json, (p) => index.graph.isPredicate(p)) < 0.5) continue;
     model = RelationModel.fromJSON(json);
-    mode += ` + ${model.size} learned examples (${file})`;
+    // Named by folder and file, not by full path: the mode is shown by /api/health.
+    mode += ` + ${model.size} learned examples (${basename(dirname(file))}/${basename(file)})`;
     break;
   }
   const route = new KbqaRoute(store, index, {
