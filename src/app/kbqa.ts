@@ -5,9 +5,10 @@
  * geography graph). A model whose paths the KB does not have is not used, and a KB without names
  * is reported, never silently half-working.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../core/config.js';
+import { readJsonFile } from '../core/json.js';
 import { parsePathKey } from '../kbqa/paths.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
 import { type KbIndex, KbqaRoute } from '../kbqa/route.js';
@@ -76,14 +77,16 @@ export async function openKbqa(
       ].join(', ')}; add one with kb.labelProperties in qa.config.json)`,
     );
   }
-  if (!encoder) warnings.push('no sentence encoder is installed: relations are matched by their words only');
+  if (!encoder && !opts.noEncoder) {
+    warnings.push('no sentence encoder is installed: relations are matched by their words only');
+  }
   let model = opts.model ?? undefined;
   let mode = encoder ? 'zero-shot (KB names and the sentence encoder)' : 'zero-shot (KB names, words only)';
   if (model) mode += ` + ${model.size} learned examples`;
   const files = opts.model === undefined ? [kbqaModelPath(config), bundledKbqaModelPath(config)] : [];
   for (const file of files) {
     if (!existsSync(file)) continue;
-    const json = JSON.parse(readFileSync(file, 'utf8')) as RelationModelJson;
+    const json = readJsonFile(file) as RelationModelJson;
     if (fits(json, (p) => index.graph.isPredicate(p)) < 0.5) continue;
     model = RelationModel.fromJSON(json);
     // Named by folder and file, not by full path: the mode is shown by /api/health.
