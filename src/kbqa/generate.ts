@@ -5,7 +5,7 @@
  * zero-shot route reads (lexicon.ts). Bounded in number, so a huge KB costs what a small one does.
  * The route answers without them; they give the learned vote examples of this KB's own wordings.
  */
-import type { KbLexicon } from './lexicon.js';
+import { type KbLexicon, VERB_LIKE } from './lexicon.js';
 import { type Hop, type KbGraph, pathKey, type RelationPath } from './paths.js';
 import { type LabelledQuestion, maskMention } from './relation-model.js';
 
@@ -40,9 +40,11 @@ const WORDINGS = {
   },
   count: ['how many {r} does [X] have', 'what is the number of {r} of [X]'],
   twoHop: ['what is the {r2} of the {r1} of [X]', "what is the {r2} of [X]'s {r1}"],
+  /** The first relation a verb: "the currency of what Lagos is in". */
   twoHopVerb: ['what is the {r2} of what [X] is {r1}', 'what [X] is {r1}: what is its {r2}'],
+  /** The second relation a verb: "what is Bob's manager member of". */
+  twoHopVerbEnd: ["what is [X]'s {r1} {r2}", 'what is the {r1} of [X] {r2}'],
 };
-const VERB_LIKE = / (by|with|of|in|to|from|for|on|at|as|into)$/;
 
 function fill(template: string, slots: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => slots[k] ?? k);
@@ -111,10 +113,13 @@ export function generateQuestions(
       }
       for (const q of [...next].slice(0, 5)) {
         for (const s of subjects.slice(0, Math.max(1, Math.floor(perRelation / 4)))) {
-          add(WORDINGS.twoHop, { r1: r, r2: lexicon.noun(q) }, s, [
-            forward,
-            { predicate: q, inverse: false },
-          ]);
+          const r2 = lexicon.noun(q);
+          const twoHop = VERB_LIKE.test(r2)
+            ? WORDINGS.twoHopVerbEnd
+            : VERB_LIKE.test(r)
+              ? WORDINGS.twoHopVerb
+              : WORDINGS.twoHop;
+          add(twoHop, { r1: r, r2 }, s, [forward, { predicate: q, inverse: false }]);
         }
       }
     }

@@ -28,7 +28,7 @@ export function splitName(name: string): string {
 }
 
 /** A name that ends in a preposition reads as a verb phrase ("directed by", "member of"). */
-const VERB_LIKE = /\s(by|with|of|in|to|from|for|on|at|as|into|under|over)$/;
+export const VERB_LIKE = /\s(by|with|of|in|to|from|for|on|at|as|into|under|over)$/;
 
 /** Words of a name: "has manager" for the relation reads as "manager" too. */
 const RELATION_FILLERS = /^(has|have|is|was|are|get|gets)\s+(?=\S)/;

@@ -9,8 +9,6 @@
 export type Polarity = 'high' | 'low';
 
 export interface Reading {
-  /** Lower case, straight apostrophes, contractions spelled out. */
-  text: string;
   count: boolean;
   yesNo: boolean;
   /** A comparative or superlative word, and which way its order goes. */
@@ -20,7 +18,7 @@ export interface Reading {
   wh?: 'when' | 'who' | 'where' | 'how many' | 'how much' | 'how measure' | 'what' | 'which';
 }
 
-const COUNT = /^\s*(?:how many|what is the number of|what's the number of)\b|\bnumber of\b/;
+const COUNT = /^\s*how many\b|\bnumber of\b/;
 const YES_NO = /^\s*(is|was|are|were|did|does|do|has|have|had|can|could)\b/;
 
 // Comparatives and superlatives that point down; every other one points up ("bigger", "most").
@@ -110,7 +108,6 @@ export function readQuestion(question: string, known?: (w: string) => boolean): 
     wh = MEASURE.has(whWord.slice(4)) ? 'how measure' : undefined;
   } else wh = whWord as Reading['wh'] | undefined;
   return {
-    text,
     count: COUNT.test(text),
     yesNo: YES_NO.test(text),
     ...(order ? { order } : {}),
