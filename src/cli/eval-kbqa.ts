@@ -18,7 +18,6 @@ import {
 import { labelQuestions, readMetaqa } from '../eval/metaqa.js';
 import { generateQuestions } from '../kbqa/generate.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
-import { literalNode } from '../kbqa/paths.js';
 import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
@@ -153,10 +152,7 @@ async function throughRoute(
           (opts.train || []).flatMap((f) => readMetaqa(f)).filter((q) => !tested.has(q.question)),
           undefined,
           5,
-          (name) => {
-            const iris = index.linker.byLabel(name);
-            return iris.length > 0 ? iris : [literalNode(name)];
-          },
+          (name) => index.linker.resolve(name),
         ),
       ];
       trainExamples = labelled.length;

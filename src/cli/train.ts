@@ -16,7 +16,6 @@ import { labelQuestions, readMetaqa, type SkipReason } from '../eval/metaqa.js';
 import { runSemeval, type SemevalResult } from '../eval/semeval-run.js';
 import { generateQuestions } from '../kbqa/generate.js';
 import { openKbStore } from '../kbqa/open-store.js';
-import { literalNode } from '../kbqa/paths.js';
 import { type LabelledQuestion, RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
 import { contextFrom, parseIntOption } from './context.js';
@@ -97,10 +96,7 @@ export function registerTrain(program: Command): void {
             files.flatMap((f) => readMetaqa(f)),
             (d, t) => bar.update(d, t),
             5,
-            (name) => {
-              const iris = linker.byLabel(name);
-              return iris.length > 0 ? iris : [literalNode(name)];
-            },
+            (name) => linker.resolve(name),
             (q, reason) => skipped.set(reason, [...(skipped.get(reason) ?? []), q.where]),
           ),
         ];

@@ -10,6 +10,7 @@
  */
 import type { LinkedEntity } from '../core/types.js';
 import { deletes, editDistance } from './edits.js';
+import { literalNode } from './paths.js';
 import { bgp, iri, select, toSparql, triple, v } from './sparql.js';
 import type { RdfStore } from './store.js';
 import { NAME_PREDICATES } from './vocab.js';
@@ -34,6 +35,8 @@ export interface LinkerOptions {
   degree?: (iri: string) => number;
   /** Whether a word is an ordinary word of the language (the encoder's vocabulary). */
   known?: (word: string) => boolean;
+  /** IRIs a question can be about; a class or a relation named is a cue, not a topic. */
+  accept?: (iri: string) => boolean;
 }
 
 const MAX_NGRAM = 12;
@@ -84,11 +87,13 @@ export class EntityLinker {
   private readonly labels = new Map<string, string[]>();
   private readonly degree: (iri: string) => number;
   private known: (word: string) => boolean;
+  private readonly accept: (iri: string) => boolean;
 
   constructor(entries: Iterable<Entry>, opts: LinkerOptions | ((iri: string) => number) = {}) {
     const o = typeof opts === 'function' ? { degree: opts } : opts;
     this.degree = o.degree ?? (() => 0);
     this.known = o.known ?? (() => false);
+    this.accept = o.accept ?? (() => true);
     const push = <T>(m: Map<string, T[]>, k: string, e: T): void => {
       const list = m.get(k);
       if (list) list.push(e);
@@ -139,6 +144,12 @@ export class EntityLinker {
   /** The names of an IRI, as the KB gives them. */
   labelsOf(iri: string): string[] {
     return this.labels.get(iri) ?? [];
+  }
+
+  /** What a name in a training answer stands for: the entities it names, else a value. */
+  resolve(name: string): string[] {
+    const iris = this.byLabel(name);
+    return iris.length > 0 ? iris : [literalNode(name)];
   }
 
   /** Entities whose label or alternative name is exactly `label`, best connected first. */
@@ -241,9 +252,6 @@ export class EntityLinker {
     }
     return found.sort((a, b) => b.end - b.start - (a.end - a.start));
   }
-
-  /** Set by the route: IRIs that are not things a question is about (classes, predicates). */
-  accept: (iri: string) => boolean = () => true;
 
   /** A mention whose span is given (e.g. MetaQA's brackets): exact label first, then folded. */
   linkSpan(question: string, start: number, end: number): Mention {

@@ -6,9 +6,11 @@
 import type { VectorEncoder } from '../core/types.js';
 
 const CACHE_LIMIT = 50_000;
+const RECENT_QUERIES = 64;
 
 export class PhraseScorer {
   private readonly cache = new Map<string, Float32Array>();
+  private readonly queries = new Map<string, Float32Array>();
 
   constructor(readonly encoder: VectorEncoder) {}
 
@@ -25,9 +27,17 @@ export class PhraseScorer {
     return texts.map((t) => this.cache.get(t) as Float32Array);
   }
 
-  /** A question's vector: not cached, questions rarely come back word for word. */
+  /**
+   * A question's vector. One question asks with the same text many times (its cue, once per
+   * reading it orders), so the last few are kept; older ones go, questions rarely come back.
+   */
   async query(text: string): Promise<Float32Array> {
-    return this.encoder.encode([text]);
+    const hit = this.queries.get(text);
+    if (hit) return hit;
+    const vector = await this.encoder.encode([text]);
+    if (this.queries.size >= RECENT_QUERIES) this.queries.delete(this.queries.keys().next().value as string);
+    this.queries.set(text, vector);
+    return vector;
   }
 
   /** Cosine of a query vector with each of `phrases` (vectors are unit length). */

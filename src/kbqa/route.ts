@@ -123,9 +123,9 @@ export class KbqaRoute {
     const linker = new EntityLinker([...labels, ...values], {
       degree: (iri) => graph.degree(iri),
       ...(opts.known ? { known: opts.known } : {}),
+      // A class or a relation named in a question is a cue to the reading, not its topic.
+      accept: (iri) => !graph.isClass(iri) && !graph.isPredicate(iri),
     });
-    // A class or a relation named in a question is a cue to the reading, not its topic.
-    linker.accept = (iri) => !graph.isClass(iri) && !graph.isPredicate(iri);
     const declared = new Map<string, { domain?: string; range?: string }>();
     for (const p of graph.predicates) {
       const domain = graph.step([p], { predicate: RDFS_DOMAIN, inverse: false });
