@@ -21,7 +21,7 @@ import {
 } from 'countries-list';
 import { currencies } from 'countries-list/currencies';
 import { DataFactory, type Quad, Writer } from 'n3';
-import { foldLabel } from '../src/kbqa/link.js';
+import { foldLabel } from '../src/core/words.js';
 import { RDF_TYPE, RDFS_LABEL, SCHEMA_UNIT_TEXT, SKOS_ALT_LABEL } from '../src/kbqa/vocab.js';
 import {
   type NamedPlace,

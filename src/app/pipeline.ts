@@ -6,13 +6,23 @@
 import type { Config } from '../core/config.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
-import type { Answer, AskRequest, Candidate, ParsedQuestion, RouteName, RouteTiming } from '../core/types.js';
+import type {
+  Answer,
+  AskRequest,
+  Candidate,
+  ParsedQuestion,
+  QuestionScope,
+  RouteName,
+  RouteTiming,
+} from '../core/types.js';
+import { foldLabel } from '../core/words.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import type { KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
 import type { ModelRegistry } from '../mrc/models.js';
-import { MrcRoute } from '../mrc/route.js';
+import { type AnswerForm, MrcRoute } from '../mrc/route.js';
 import { type Calibration, DEFAULT_CALIBRATION, forReader, rank } from '../rank/ranker.js';
+import { verify } from '../rank/verify.js';
 import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
 import { openKbqa } from './kbqa.js';
@@ -46,6 +56,13 @@ function withDeadline<T>(p: Promise<T>, ms: number, route: RouteName): Promise<T
     timer = setTimeout(() => reject(new QaError('timeout', `${route} took longer than ${ms} ms`)), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** How the MRC route should answer: descriptive questions get passages, factoids spans. */
+export function answerForm(pq: Pick<ParsedQuestion, 'type' | 'answerType'>): AnswerForm {
+  if (pq.type === 'definition' || pq.type === 'howto' || pq.answerType === 'description') return 'passage';
+  if (pq.type === 'factoid' || pq.type === 'list') return pq.answerType === 'entity' ? 'auto' : 'span';
+  return 'span';
 }
 
 export class Pipeline {
@@ -115,6 +132,11 @@ export class Pipeline {
     if (retriever.store.counts().passages > 0) this.routes.mrc = new MrcRoute(retriever);
   }
 
+  /** The year the workspace's data was written, when the config says. */
+  private get asOf(): number | undefined {
+    return this.config.asOf ? Number(this.config.asOf.slice(0, 4)) : undefined;
+  }
+
   /** The reader a request without one gets: the configured one, else the first installed. */
   get readerName(): string | undefined {
     return this.opts.readerName;
@@ -137,7 +159,36 @@ export class Pipeline {
     return this.routes.cqa;
   }
 
-  private async runRoute(route: RouteName, pq: ParsedQuestion, req: AskRequest): Promise<Candidate[]> {
+  /**
+   * What the question is about: the subjects of documents it names, directly or through the KB
+   * linker's names and aliases, and the names in it that nothing in the workspace knows.
+   */
+  private scopeOf(pq: ParsedQuestion): QuestionScope {
+    const linker = this.routes.kbqa?.linker;
+    const linked = linker?.link(pq.normalized) ?? [];
+    const names = linked.flatMap((m) => {
+      const top = m.candidates[0];
+      return top && linker ? [m.text, ...linker.labelsOf(top.iri)] : [m.text];
+    });
+    const about = this.routes.mrc?.topics.subjectsIn(pq.normalized, names) ?? [];
+    const known = new Set(
+      [...linked.map((m) => m.text), ...about].flatMap((n) => foldLabel(n).split(' ')).filter(Boolean),
+    );
+    // Only a question that names nothing known is checked for unknown names: beside a known
+    // subject, a capitalised word is more often a qualifier ("East and West Germany") than a topic.
+    const unknown =
+      known.size > 0
+        ? []
+        : pq.mentions.map((m) => m.text).filter((t) => foldLabel(t.replace(/['’]s$/u, '')) !== '');
+    return { about, unknown };
+  }
+
+  private async runRoute(
+    route: RouteName,
+    pq: ParsedQuestion,
+    scope: QuestionScope,
+    req: AskRequest,
+  ): Promise<Candidate[]> {
     const q = pq.normalized;
     if (route === 'kbqa' && this.routes.kbqa) {
       return (await this.routes.kbqa.answer(q, { limit: 20, timeoutMs: this.opts.deadlineMs })).candidates;
@@ -146,7 +197,8 @@ export class Pipeline {
       const name = req.reader ?? this.readerName;
       if (!name) throw new QaError('not_found', 'no reader model is installed');
       const reader = await this.models.reader(name, { threads: this.config.threads });
-      return (await this.routes.mrc.answer(q, reader)).candidates;
+      return (await this.routes.mrc.answer(q, reader, { about: scope.about, form: answerForm(pq) }))
+        .candidates;
     }
     if (route === 'cqa' && this.routes.cqa) {
       return (await this.routes.cqa.route.answer(q)).candidates;
@@ -159,6 +211,7 @@ export class Pipeline {
     const text = req.question.trim();
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
     const parsed = this.opts.parse(text);
+    const scope = this.scopeOf(parsed);
     const wanted = req.routes ?? ROUTES;
     const warnings: string[] = wanted.includes('kbqa') ? [...this.notes.warnings] : [];
     for (const r of wanted) {
@@ -170,7 +223,11 @@ export class Pipeline {
       running.map(async (route) => {
         const start = performance.now();
         try {
-          const cands = await withDeadline(this.runRoute(route, parsed, req), this.opts.deadlineMs, route);
+          const cands = await withDeadline(
+            this.runRoute(route, parsed, scope, req),
+            this.opts.deadlineMs,
+            route,
+          );
           timings.push({ route, ms: performance.now() - start, candidates: cands.length });
           return cands;
         } catch (e) {
@@ -184,7 +241,10 @@ export class Pipeline {
       }),
     );
     const calibration = forReader(this.opts.calibration, req.reader ?? this.readerName);
-    const ranked = rank(results.flat(), parsed, calibration, req.topK ?? 5, running, this.present());
+    const candidates = results.flat();
+    const checkOpts = { asOf: this.asOf, thisYear: new Date().getFullYear() };
+    const verified = candidates.map((c) => verify(c, parsed, scope, checkOpts));
+    const ranked = rank(candidates, parsed, calibration, req.topK ?? 5, running, this.present(), verified);
     return {
       question: req.question,
       answers: ranked.answers,

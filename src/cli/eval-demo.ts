@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openPipeline } from '../app/open.js';
 import { PACKAGE_ROOT } from '../core/config.js';
-import { DEMO_GROUPS, type DemoOutcome, judge, readDemoQuestions, summarise } from '../eval/demo.js';
+import {
+  DEMO_GROUPS,
+  type DemoMetrics,
+  type DemoOutcome,
+  judge,
+  readDemoQuestions,
+  summarise,
+} from '../eval/demo.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
 
@@ -12,6 +19,26 @@ export const DEFAULT_DEMO_FILE = resolve(PACKAGE_ROOT, 'tests', 'demo-questions.
 interface Options {
   json?: boolean;
   verbose?: boolean;
+}
+
+const SPLITS = ['tune', 'held-out'] as const;
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function printMetrics(heading: string, metrics: DemoMetrics): void {
+  process.stdout.write(
+    `${heading}: accuracy ${pct(metrics.accuracy)} on ${metrics.total}; answered wrong ` +
+      `${pct(metrics.answered_wrong_rate)} of those answered; answered ${pct(metrics.answerable_coverage)} ` +
+      `of the answerable; abstained on ${pct(metrics.unanswerable_abstained)} of the unanswerable\n`,
+  );
+  for (const g of DEMO_GROUPS) {
+    const m = metrics.per_group[g];
+    if (!m.total) continue;
+    process.stdout.write(
+      `  ${(g === 'none' ? 'unanswerable' : g).padEnd(13)}${pct(m.accuracy).padStart(7)}  ` +
+        `(${m.correct}/${m.total}, abstained ${m.abstained})\n`,
+    );
+  }
+  process.stdout.write('\n');
 }
 
 export function registerEvalDemo(evalCmd: Command): void {
@@ -40,29 +67,26 @@ export function registerEvalDemo(evalCmd: Command): void {
         await pipeline.close();
       }
       const metrics = summarise(outcomes);
+      const splits = SPLITS.filter((s) => outcomes.some((o) => o.split === s));
+      const per_split = Object.fromEntries(
+        splits.map((s) => [s, summarise(outcomes.filter((o) => o.split === s))]),
+      );
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...metrics, file, outcomes })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ...metrics, ...(splits.length ? { per_split } : {}), file, outcomes })}\n`,
+        );
         return;
       }
-      const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-      process.stdout.write(
-        `accuracy ${pct(metrics.accuracy)} on ${metrics.total} questions; abstained on ` +
-          `${pct(metrics.abstention_rate)}; wrong answers on ${pct(metrics.wrong_answer_rate)} of the answerable\n\n`,
-      );
-      for (const g of DEMO_GROUPS) {
-        const m = metrics.per_group[g];
-        process.stdout.write(
-          `${(g === 'none' ? 'unanswerable' : g).padEnd(13)}${pct(m.accuracy).padStart(7)}  ` +
-            `(${m.correct}/${m.total}, abstained ${m.abstained})\n`,
-        );
-      }
+      printMetrics('all questions', metrics);
+      for (const s of splits) printMetrics(`${s} questions`, per_split[s] as DemoMetrics);
       const shown = opts.verbose ? outcomes : outcomes.filter((o) => !o.correct);
       if (shown.length) process.stdout.write(`\n${opts.verbose ? 'all questions' : 'missed'}:\n`);
       for (const o of shown) {
         const got = o.abstained
           ? 'abstained'
           : `${JSON.stringify(o.answer)} [${o.route}] ${(100 * (o.score ?? 0)).toFixed(0)}%`;
-        process.stdout.write(`  ${o.correct ? '✓' : '✗'} ${o.id}: ${got}; expected ${o.expected}\n`);
+        const split = o.split ? ` (${o.split})` : '';
+        process.stdout.write(`  ${o.correct ? '✓' : '✗'} ${o.id}${split}: ${got}; expected ${o.expected}\n`);
       }
     });
 }

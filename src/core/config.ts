@@ -34,6 +34,14 @@ export const configSchema = z
     threads: z.int().min(1).max(256),
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
+    /**
+     * When the workspace's data was written (a year or an ISO date): questions about later years or
+     * about "now" in a much older archive are out of its reach, and abstained on.
+     */
+    asOf: z
+      .string()
+      .regex(/^\d{4}(?:-\d{2}(?:-\d{2})?)?$/, 'a year or an ISO date (2015, 2015-07-01)')
+      .optional(),
     /** The HTTP server (`qa serve`). */
     server: z
       .object({

@@ -46,6 +46,8 @@ export interface Candidate {
   /** Calibrated probability of being correct, 0..1. */
   score: number;
   route: RouteName;
+  /** 'passage': a descriptive answer, the passage (or its best sentences) shown whole; otherwise a span or value. */
+  form?: 'passage';
   evidence: Evidence;
   /** Other evidence for the same answer (another passage, another route), merged by the ranker. */
   support?: Evidence[];
@@ -94,13 +96,41 @@ export interface AskRequest {
   explain?: boolean;
 }
 
+/**
+ * What a question is about and when, as far as the workspace can tell: checked against every
+ * candidate's evidence before ranking (rank/verify.ts).
+ */
+export interface QuestionScope {
+  /** Subjects the question names that documents are about (folded: "kenya"). */
+  about: string[];
+  /** Names in the question nothing in the workspace knows ("Wakanda"), as written. */
+  unknown: string[];
+}
+
+export type CheckName = 'time-scope' | 'entity' | 'answer-type' | 'coverage';
+
+/** One verification of a candidate against its question. */
+export interface CheckResult {
+  check: CheckName;
+  passed: boolean;
+  /** Why, in words: what was expected and what the evidence holds. */
+  detail: string;
+}
+
 /** How the ranker reached its answer (asked for with `explain`). */
 export interface Explanation {
   /** Where the calibration came from, and the probability needed to answer. */
   calibration: string;
   threshold: number;
   /** Every candidate before merging: the route's own score and its calibrated probability. */
-  candidates: Array<{ route: RouteName; text: string; raw: number; calibrated: number }>;
+  candidates: Array<{
+    route: RouteName;
+    text: string;
+    raw: number;
+    calibrated: number;
+    /** The checks that ran on it; a failed one lowered `raw` or removed the candidate. */
+    checks?: CheckResult[];
+  }>;
 }
 
 export interface RouteTiming {

@@ -11,12 +11,31 @@ import { normalizeAnswer } from './squad.js';
 
 const text = z.string().trim().min(1);
 
+/** Tune questions may guide development; held-out ones never do, and are reported apart. */
+const split = z.enum(['tune', 'held-out']).optional();
+
 const demoQuestion = z.discriminatedUnion('route', [
   z
-    .object({ id: text, route: z.enum(['kbqa', 'mrc']), question: text, answers: z.array(text).min(1) })
+    .object({ id: text, route: z.literal('kbqa'), question: text, answers: z.array(text).min(1), split })
     .strict(),
-  z.object({ id: text, route: z.literal('cqa'), question: text, thread: text }).strict(),
-  z.object({ id: text, route: z.literal('none'), question: text, unanswerable: z.literal(true) }).strict(),
+  z
+    .object({
+      id: text,
+      route: z.literal('mrc'),
+      question: text,
+      answers: z.array(text).min(1).optional(),
+      /** A descriptive question: the title of the passage that must come back whole. */
+      passage: text.optional(),
+      split,
+    })
+    .strict()
+    .refine((q) => (q.answers === undefined) !== (q.passage === undefined), {
+      message: 'an mrc question needs either "answers" or "passage", not both',
+    }),
+  z.object({ id: text, route: z.literal('cqa'), question: text, thread: text, split }).strict(),
+  z
+    .object({ id: text, route: z.literal('none'), question: text, unanswerable: z.literal(true), split })
+    .strict(),
 ]);
 
 export const demoFileSchema = z
@@ -59,6 +78,7 @@ export function answerMatches(predicted: string, gold: string): boolean {
 export interface DemoOutcome {
   id: string;
   group: DemoGroup;
+  split?: 'tune' | 'held-out';
   question: string;
   correct: boolean;
   abstained: boolean;
@@ -81,13 +101,18 @@ export function judge(q: DemoQuestion, a: Answer): DemoOutcome {
   } else if (q.route === 'cqa') {
     correct = top?.evidence.kind === 'thread' && top.evidence.question === q.thread;
     expected = `thread "${q.thread}"`;
+  } else if (q.route === 'mrc' && q.passage !== undefined) {
+    correct = top?.evidence.kind === 'passage' && top.evidence.title === q.passage && top.form === 'passage';
+    expected = `passage "${q.passage}"`;
   } else {
-    correct = top !== undefined && q.answers.some((g) => answerMatches(top.text, g));
-    expected = q.answers.join(' | ');
+    const answers = q.answers ?? [];
+    correct = top !== undefined && answers.some((g) => answerMatches(top.text, g));
+    expected = answers.join(' | ');
   }
   return {
     id: q.id,
     group: q.route,
+    ...(q.split ? { split: q.split } : {}),
     question: q.question,
     correct,
     abstained: a.abstained,
@@ -112,6 +137,12 @@ export interface DemoMetrics {
   abstention_rate: number;
   /** Share of the answerable questions answered wrongly rather than abstained on. */
   wrong_answer_rate: number;
+  /** Of the questions answered at all, the share answered wrongly (answerable or not). */
+  answered_wrong_rate: number;
+  /** Share of the answerable questions given an answer (right or wrong). */
+  answerable_coverage: number;
+  /** Share of the unanswerable questions abstained on. */
+  unanswerable_abstained: number;
   per_group: Record<DemoGroup, DemoGroupMetrics>;
   latency_p50_ms: number;
 }
@@ -131,6 +162,9 @@ export function summarise(outcomes: readonly DemoOutcome[]): DemoMetrics {
     }),
   ) as Record<DemoGroup, DemoGroupMetrics>;
   const answerable = outcomes.filter((o) => o.group !== 'none');
+  const unanswerable = outcomes.filter((o) => o.group === 'none');
+  const answered = outcomes.filter((o) => !o.abstained);
+  const share = (part: number, of: number) => (of ? part / of : 0);
   const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   const n = outcomes.length;
   return {
@@ -140,6 +174,9 @@ export function summarise(outcomes: readonly DemoOutcome[]): DemoMetrics {
     wrong_answer_rate: answerable.length
       ? answerable.filter((o) => !o.correct && !o.abstained).length / answerable.length
       : 0,
+    answered_wrong_rate: share(answered.filter((o) => !o.correct).length, answered.length),
+    answerable_coverage: share(answerable.filter((o) => !o.abstained).length, answerable.length),
+    unanswerable_abstained: share(unanswerable.filter((o) => o.abstained).length, unanswerable.length),
     per_group,
     latency_p50_ms: ms.length ? (ms[Math.floor((ms.length - 1) / 2)] ?? 0) : 0,
   };

@@ -9,6 +9,7 @@
  * match quality, then by node degree.
  */
 import type { LinkedEntity } from '../core/types.js';
+import { foldLabel } from '../core/words.js';
 import { deletes, editDistance } from './edits.js';
 import { literalNode } from './paths.js';
 import { bgp, iri, select, toSparql, triple, v } from './sparql.js';
@@ -55,16 +56,6 @@ const STOP = new Set(
     ' ',
   ),
 );
-
-/** Lower-case, strip accents, punctuation to spaces, collapse whitespace. */
-export function foldLabel(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
 
 /**
  * Words with their character spans; a possessive "'s" is not part of the word ("Kenya's" is

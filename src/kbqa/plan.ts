@@ -8,6 +8,7 @@
  * has them, add to the score; they are never needed.
  */
 import type { LinkedEntity } from '../core/types.js';
+import { contentWords, overlap, singular } from '../core/words.js';
 import { editDistance } from './edits.js';
 import type { KbLexicon } from './lexicon.js';
 import type { Mention } from './link.js';
@@ -17,7 +18,6 @@ import type { Reading } from './reading.js';
 import { maskMention, type RelationModel } from './relation-model.js';
 import { SemanticPaths } from './semantic-paths.js';
 import { RDF_TYPE, SCHEMA_PREDICATES } from './vocab.js';
-import { contentWords, overlap, singular } from './words.js';
 
 /** An order over a numeric or date property: the first answer is the highest (or lowest). */
 export interface OrderBy {

@@ -190,6 +190,24 @@ export class DocStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** Every document's id and title, in the order they were first ingested. */
+  documents(): { id: number; title: string | null }[] {
+    return this.db
+      .prepare<[], { id: number; title: string | null }>('SELECT id, title FROM documents ORDER BY id')
+      .all();
+  }
+
+  /** The ids of the passages of these documents, document by document, in reading order. */
+  passageIdsOf(docIds: readonly number[]): number[] {
+    if (docIds.length === 0) return [];
+    return this.db
+      .prepare<unknown[], { id: number }>(
+        `SELECT p.id FROM passages p JOIN json_each(?) j ON j.value = p.doc_id ORDER BY j.key, p.ord`,
+      )
+      .all(JSON.stringify(docIds))
+      .map((r) => r.id);
+  }
+
   /** Title and text of passages by id, for encoding. */
   texts(ids: readonly number[]): { id: number; title: string | null; text: string }[] {
     return this.passages(ids).map((p) => ({ id: p.id, title: p.title, text: p.text }));

@@ -102,6 +102,11 @@ export class Retriever {
     return this.dense.index.search(q, k);
   }
 
+  /** Cosine of a query vector with each passage's vector; undefined without a dense side. */
+  similarities(vector: Float32Array, ids: readonly number[]): number[] | undefined {
+    return this.dense?.index.scoresFor(vector, ids);
+  }
+
   async search(
     query: string,
     k: number,

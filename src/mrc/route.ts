@@ -9,10 +9,21 @@
  * own, would answer.
  */
 import type { Candidate, PassageEvidence } from '../core/types.js';
+import { contentWords, foldLabel, overlap } from '../core/words.js';
 import { normalizeAnswer } from '../eval/squad.js';
+import { sentenceSpans } from '../parse/analyse.js';
 import { softmax } from './decode.js';
 import type { SpanReader } from './reader.js';
 import type { RetrievalMode, RetrievedPassage, Retriever } from './retriever.js';
+import { DocTopics } from './topics.js';
+
+/**
+ * 'span': a factoid, answered by the reader's spans. 'passage': a descriptive question ("tell me
+ * about…", "why…"), answered by the passage, or its best sentences, whole. 'auto': a passage when
+ * the question asks for one section of the subject it names ("the terrain of Switzerland"), spans
+ * otherwise.
+ */
+export type AnswerForm = 'span' | 'passage' | 'auto';
 
 export interface MrcOptions {
   /** Passages read per question. */
@@ -20,7 +31,29 @@ export interface MrcOptions {
   /** Spans kept per passage. */
   spansPerPassage?: number;
   mode?: RetrievalMode;
+  /**
+   * Subjects the question names (DocTopics keys): their passages are read first, and passages
+   * about other subjects are not read at all.
+   */
+  about?: readonly string[];
+  form?: AnswerForm;
 }
+
+const RRF_K = 60;
+/** How deep the ordinary retrieval goes when the question names a subject. */
+const ABOUT_DEPTH = 30;
+/** At most this many of a subject's passages are weighed. */
+const MAX_ABOUT_PASSAGES = 64;
+/** How close the rest of the question must be to a section's name for it to ask for that section. */
+const SECTION_MIN = 0.45;
+/** A question asking for a section has at most this many content words besides its subject. */
+const SECTION_WORDS = 3;
+/** Longest descriptive answer, characters: a longer passage gives its best sentences. */
+const PASSAGE_CHARS = 1200;
+// Words that ask for a description without saying what of it: "what is X like", "describe X".
+const DESCRIBING = new Set(
+  'like describe explain tell know something anything some more overview'.split(' '),
+);
 
 export interface MrcAnswer {
   candidates: Candidate[];
@@ -28,12 +61,153 @@ export interface MrcAnswer {
 }
 
 export class MrcRoute {
-  constructor(private readonly retriever: Retriever) {}
+  readonly topics: DocTopics;
+  /** Section names' vectors, encoded once each. */
+  private readonly sectionVectors = new Map<string, Float32Array>();
+
+  constructor(private readonly retriever: Retriever) {
+    this.topics = DocTopics.fromStore(retriever.store);
+  }
 
   async answer(question: string, reader: SpanReader, opts: MrcOptions = {}): Promise<MrcAnswer> {
     const mode = opts.mode ?? (this.retriever.hasDense ? 'hybrid' : 'bm25');
-    const passages = await this.retriever.retrieve(question, opts.passages ?? 5, mode);
+    const k = opts.passages ?? 5;
+    const encoder = this.retriever.encoder;
+    const vector = encoder && mode !== 'bm25' ? await encoder.encode([question]) : undefined;
+    const about = (opts.about ?? []).filter((s) => this.topics.has(s));
+    const form = opts.form ?? 'span';
+    const section = form === 'span' ? undefined : await this.sectionAsked(question, about, form);
+    let passages = await this.retriever.retrieve(question, about.length ? ABOUT_DEPTH : k, mode, vector);
+    if (about.length) passages = this.aboutFirst(passages, about, k, vector, section?.docId);
     if (passages.length === 0) return { candidates: [], passages };
+    const spans = await this.readSpans(question, passages, reader, opts.spansPerPassage ?? 2);
+    if (form === 'span' || (form === 'auto' && !section)) return { candidates: spans, passages };
+    return { candidates: this.describe(passages, spans, section, reader.name), passages };
+  }
+
+  /**
+   * The passages of the subjects the question names, ranked by their similarity to the question
+   * fused with the ordinary retrieval's rank (reciprocal rank, as hybrid retrieval fuses), instead of
+   * passages about anything. The section the question asks for, if any, comes first.
+   */
+  private aboutFirst(
+    retrieved: readonly RetrievedPassage[],
+    about: readonly string[],
+    k: number,
+    vector: Float32Array | undefined,
+    sectionDoc: number | undefined,
+  ): RetrievedPassage[] {
+    const docIds = about.flatMap((s) => this.topics.documentsAbout(s).map((t) => t.docId));
+    const ids = this.retriever.store.passageIdsOf(docIds).slice(0, MAX_ABOUT_PASSAGES);
+    const listed = new Map(retrieved.map((p, r) => [p.id, r]));
+    const sims = vector ? this.retriever.similarities(vector, ids) : undefined;
+    const bySim = new Map(
+      ids
+        .map((id, i) => ({ id, s: sims?.[i] ?? 0 }))
+        .sort((a, b) => b.s - a.s)
+        .map((x, r) => [x.id, r]),
+    );
+    const fused = (id: number) =>
+      1 / (RRF_K + (bySim.get(id) ?? ids.length)) + 1 / (RRF_K + (listed.get(id) ?? ABOUT_DEPTH));
+    const ranked = [...ids].sort((a, b) => fused(b) - fused(a));
+    const passages = this.retriever.store.passages(ranked.slice(0, MAX_ABOUT_PASSAGES));
+    const first = sectionDoc === undefined ? [] : passages.filter((p) => p.docId === sectionDoc);
+    return [...first, ...passages.filter((p) => p.docId !== sectionDoc)]
+      .slice(0, k)
+      .map((p) => ({ ...p, score: fused(p.id) }));
+  }
+
+  /**
+   * The section a question asks for: what is left of it without its subject and function words
+   * ("terrain", "history", "environmental problems") close to the name of one of the subject's
+   * sections. A descriptive question naming no section asks for the subject's overview (its first
+   * document).
+   */
+  private async sectionAsked(
+    question: string,
+    about: readonly string[],
+    form: AnswerForm,
+  ): Promise<{ docId: number; match: number } | undefined> {
+    if (about.length === 0) return undefined;
+    const subjectWords = new Set(about.flatMap((s) => s.split(' ')));
+    const rest = contentWords(foldLabel(question.replace(/['’]s\b/gu, ''))).filter(
+      (w) => !subjectWords.has(w) && !DESCRIBING.has(w),
+    );
+    const docs = about.flatMap((s) => this.topics.documentsAbout(s));
+    if (rest.length === 0) {
+      if (form !== 'passage') return undefined;
+      const overview = docs.find((d) => d.order === 0);
+      return overview ? { docId: overview.docId, match: 1 } : undefined;
+    }
+    const encoder = this.retriever.encoder;
+    const named = docs.filter((d) => d.section !== undefined);
+    if (rest.length > SECTION_WORDS || !encoder || named.length === 0) return undefined;
+    const restVector = await encoder.encode([rest.join(' ')]);
+    let best: { docId: number; match: number } | undefined;
+    for (const d of named) {
+      const name = d.section as string;
+      let v = this.sectionVectors.get(name);
+      if (!v) {
+        v = await encoder.encode([name]);
+        this.sectionVectors.set(name, v);
+      }
+      let dot = 0;
+      for (let j = 0; j < v.length; j++) dot += (v[j] as number) * (restVector[j] as number);
+      // A word of the section's name in the question ("disputes") is as good as a close meaning.
+      const shared = overlap(contentWords(name), new Set(rest));
+      const match = Math.max(dot, shared > 0 ? 0.5 + 0.5 * shared : 0);
+      if (!best || match > best.match) best = { docId: d.docId, match };
+    }
+    return best && best.match >= SECTION_MIN ? best : undefined;
+  }
+
+  /**
+   * Descriptive answers: the passage the question asks for (the section, else the best
+   * retrieved), whole when short, else the sentences around the reader's best span in it.
+   */
+  private describe(
+    passages: readonly RetrievedPassage[],
+    spans: readonly Candidate[],
+    section: { docId: number; match: number } | undefined,
+    reader: string,
+  ): Candidate[] {
+    const p = passages.find((x) => x.docId === section?.docId) ?? passages[0];
+    if (!p) return [];
+    const inIt = spans.filter((c) => c.evidence.kind === 'passage' && c.evidence.passage === p.text);
+    const spanScore = inIt.reduce((m, c) => Math.max(m, c.score), 0);
+    const sectionScore = section
+      ? 0.5 + 0.5 * Math.min(1, (section.match - SECTION_MIN) / (1 - SECTION_MIN))
+      : 0;
+    const best = inIt[0]?.evidence;
+    const at = best?.kind === 'passage' ? best.start : 0;
+    const { start, end } = excerpt(p.text, at, PASSAGE_CHARS);
+    const evidence: PassageEvidence = {
+      kind: 'passage',
+      docId: p.docKey,
+      ...(p.title ? { title: p.title } : {}),
+      passage: p.text,
+      start,
+      end,
+      reader,
+    };
+    return [
+      {
+        text: p.text.slice(start, end),
+        score: Math.max(sectionScore, spanScore),
+        route: 'mrc',
+        form: 'passage',
+        evidence,
+      },
+    ];
+  }
+
+  /** The reader's spans over the passages, one softmax over all of them and no-answer. */
+  private async readSpans(
+    question: string,
+    passages: readonly RetrievedPassage[],
+    reader: SpanReader,
+    perPassage: number,
+  ): Promise<Candidate[]> {
     const decode = reader.decodeOptions();
     const results = await reader.readBatch(
       passages.map((p) => ({ question, context: p.text })),
@@ -42,11 +216,20 @@ export class MrcRoute {
     const nullLogit = Math.min(...results.map((r) => r.nullLogit)) - decode.nullThreshold;
     const spans = results.flatMap((r, i) => r.answers.map((a) => ({ a, i })));
     const probs = softmax([...spans.map((s) => s.a.logit), nullLogit]);
+    return this.candidatesOf(spans, probs, passages, reader.name, perPassage);
+  }
+
+  private candidatesOf(
+    spans: ReadonlyArray<{ a: { text: string; start: number; end: number }; i: number }>,
+    probs: readonly number[],
+    passages: readonly RetrievedPassage[],
+    readerName: string,
+    perPassage: number,
+  ): Candidate[] {
     // One answer found several times is one candidate: its probabilities add up (they are
     // shares of one distribution). Other passages holding it become its supporting evidence;
     // another span of the same passage ("5,199 metres." beside "5,199 metres") adds only its
     // share, and takes none of the passage's places for distinct answers.
-    const perPassage = opts.spansPerPassage ?? 2;
     const kept = new Map<number, number>();
     const byText = new Map<string, { candidate: Candidate; passages: Set<number> }>();
     spans.forEach(({ a, i }, k) => {
@@ -68,7 +251,7 @@ export class MrcRoute {
         passage: p.text,
         start: a.start,
         end: a.end,
-        reader: reader.name,
+        reader: readerName,
       };
       if (!same) {
         const candidate: Candidate = { text: a.text, score, route: 'mrc', evidence };
@@ -79,7 +262,32 @@ export class MrcRoute {
       same.candidate.score = Math.min(1, same.candidate.score + score);
       same.candidate.support = [...(same.candidate.support ?? []), evidence];
     });
-    const candidates = [...byText.values()].map((x) => x.candidate);
-    return { candidates: candidates.sort((a, b) => b.score - a.score), passages };
+    return [...byText.values()].map((x) => x.candidate).sort((a, b) => b.score - a.score);
   }
+}
+
+/** The whole text when it fits, else whole sentences around `at` up to `max` characters. */
+export function excerpt(text: string, at: number, max: number): { start: number; end: number } {
+  if (text.length <= max) return { start: 0, end: text.length };
+  const sentences = sentenceSpans(text);
+  let i = Math.max(
+    0,
+    sentences.findIndex((s) => at < s.end),
+  );
+  let start = sentences[i]?.start ?? 0;
+  let end = sentences[i]?.end ?? Math.min(text.length, max);
+  // Grow by the following sentence first (what comes after a cause is its effect), then the one before.
+  let j = i + 1;
+  while (true) {
+    const next = sentences[j];
+    const prev = sentences[i - 1];
+    if (next && next.end - start <= max) {
+      end = next.end;
+      j++;
+    } else if (prev && end - prev.start <= max) {
+      start = prev.start;
+      i--;
+    } else break;
+  }
+  return { start, end };
 }

@@ -9,7 +9,7 @@
  * a very confident answer from it still comes through. Merged answers combine by noisy-OR, as
  * independent pieces of evidence for the same answer, one per source (passage, query, thread).
  */
-import type { Candidate, Evidence, ParsedQuestion, RouteName } from '../core/types.js';
+import type { Candidate, CheckResult, Evidence, ParsedQuestion, RouteName } from '../core/types.js';
 import { normalizeAnswer } from '../eval/squad.js';
 import { sigmoid } from './logistic.js';
 
@@ -146,8 +146,8 @@ export interface Ranked {
   answers: Candidate[];
   abstained: boolean;
   reason?: string;
-  /** The candidates as they came, with their calibrated probabilities, for explaining. */
-  scored: Array<{ route: RouteName; text: string; raw: number; calibrated: number }>;
+  /** The candidates as they came, with their calibrated probabilities and checks, for explaining. */
+  scored: Array<{ route: RouteName; text: string; raw: number; calibrated: number; checks?: CheckResult[] }>;
 }
 
 /**
@@ -175,26 +175,35 @@ export function rank(
   ranRoutes: readonly RouteName[],
   /** Routes with data in the workspace (default: those that ran). */
   present: readonly RouteName[] = ranRoutes,
+  /** Each candidate's verification (rank/verify.ts), in the same order: its factor scales the raw score. */
+  verified: readonly ({ checks: CheckResult[]; factor: number } | undefined)[] = [],
 ): Ranked {
   const weights = priorOver(parsed.routeWeights, present);
-  const scaled = candidates.map((c) => ({
-    ...c,
-    score: calibrated(c.score, c.route, weights[c.route], cal),
-  }));
-  const scored = candidates.map((c, i) => ({
-    route: c.route,
-    text: c.text,
-    raw: c.score,
-    calibrated: scaled[i]?.score ?? 0,
-  }));
-  const merged = mergeCandidates(scaled);
+  const scaled = candidates.map((c, i) => {
+    const factor = verified[i]?.factor ?? 1;
+    return { ...c, score: factor > 0 ? calibrated(c.score * factor, c.route, weights[c.route], cal) : 0 };
+  });
+  const scored = candidates.map((c, i) => {
+    const checks = verified[i]?.checks;
+    return {
+      route: c.route,
+      text: c.text,
+      raw: c.score * (verified[i]?.factor ?? 1),
+      calibrated: scaled[i]?.score ?? 0,
+      ...(checks?.length ? { checks } : {}),
+    };
+  });
+  const merged = mergeCandidates(scaled.filter((_, i) => (verified[i]?.factor ?? 1) > 0));
   const best = merged[0];
   if (!best) {
     const where = ranRoutes.length ? ranRoutes.join(', ') : 'no route';
+    const removedBy = verified.find((v) => v && v.factor === 0)?.checks.find((c) => !c.passed);
     return {
       answers: [],
       abstained: true,
-      reason: `no candidate answer was found (${where} searched)`,
+      reason: removedBy
+        ? `the data cannot answer this: ${removedBy.detail}`
+        : `no candidate answer was found (${where} searched)`,
       scored,
     };
   }

@@ -147,6 +147,10 @@ export const candidate = z
     value: z.string().optional(),
     score: z.number().min(0).max(1).describe('Calibrated probability of being correct'),
     route: routeName,
+    form: z
+      .literal('passage')
+      .optional()
+      .describe('A descriptive answer: the passage, or its best sentences, shown whole'),
     evidence,
     support: z.array(evidence).optional(),
   })
@@ -182,7 +186,22 @@ export const answer = z
         calibration: z.string(),
         threshold: z.number(),
         candidates: z.array(
-          z.object({ route: routeName, text: z.string(), raw: z.number(), calibrated: z.number() }),
+          z.object({
+            route: routeName,
+            text: z.string(),
+            raw: z.number(),
+            calibrated: z.number(),
+            checks: z
+              .array(
+                z.object({
+                  check: z.enum(['time-scope', 'entity', 'answer-type', 'coverage']),
+                  passed: z.boolean(),
+                  detail: z.string(),
+                }),
+              )
+              .optional()
+              .describe('Verifications run on the candidate; a failed one lowered or removed it'),
+          }),
         ),
       })
       .optional()

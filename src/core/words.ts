@@ -1,4 +1,4 @@
-/** Word-level matching of a question with the KB's names: content words, crude singulars, overlap. */
+/** Word-level text matching shared by the routes: folding, content words, crude singulars, overlap. */
 
 export const FUNCTION_WORDS = new Set(
   (
@@ -7,6 +7,16 @@ export const FUNCTION_WORDS = new Set(
     'they them he she his her me tell name list give show please x than as into about'
   ).split(' '),
 );
+
+/** Lower-case, strip accents, punctuation to spaces, collapse whitespace. */
+export function foldLabel(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
 
 /** Crude singular: enough to match "countries" with "country" and "gases" with "gas". */
 export function singular(w: string): string {
