@@ -14,6 +14,7 @@ import { openKbStore } from '../kbqa/open-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { readSourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
+import { setDataAsOf } from './workspace.js';
 
 export interface InitReport {
   documents: number;
@@ -40,8 +41,16 @@ export async function isEmptyWorkspace(db: Db, config: Config): Promise<boolean>
   }
 }
 
+/**
+ * When the bundled data was written: the Factbook texts and the facts of the geography KB are its
+ * 2015 edition (corpora/README.md, kb/README.md); the Debian FAQ (2021) is newer, so questions
+ * about later years or about "now" are out of the starter data's reach.
+ */
+export const BUNDLED_DATA_AS_OF = '2015';
+
 export async function loadBundledData(db: Db, config: Config): Promise<InitReport> {
   const t0 = performance.now();
+  setDataAsOf(db, BUNDLED_DATA_AS_OF);
   // Bundled files are named relative to the installation, so keys do not change when it moves.
   const docs = new DocStore(db).ingest(
     filesIn('corpora/docs', '.jsonl').map((f) =>

@@ -27,7 +27,7 @@ import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
 import { openKbqa } from './kbqa.js';
 import { openRetrieval } from './retrieval.js';
-import { openWorkspaceDb } from './workspace.js';
+import { dataAsOf, openWorkspaceDb } from './workspace.js';
 
 export const ROUTES: readonly RouteName[] = ['kbqa', 'mrc', 'cqa'];
 
@@ -132,9 +132,10 @@ export class Pipeline {
     if (retriever.store.counts().passages > 0) this.routes.mrc = new MrcRoute(retriever);
   }
 
-  /** The year the workspace's data was written, when the config says. */
+  /** The year the workspace's data was written: from the config, else as recorded when it was loaded. */
   private get asOf(): number | undefined {
-    return this.config.asOf ? Number(this.config.asOf.slice(0, 4)) : undefined;
+    const asOf = this.config.asOf ?? dataAsOf(this.db);
+    return asOf ? Number(asOf.slice(0, 4)) : undefined;
   }
 
   /** The reader a request without one gets: the configured one, else the first installed. */

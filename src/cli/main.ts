@@ -7,6 +7,7 @@ import { parseIntOption } from './context.js';
 import { registerEvalDemo } from './eval-demo.js';
 import { registerEvalKbqa } from './eval-kbqa.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
+import { registerEvalOpen } from './eval-open.js';
 import { registerEvalRetrieval } from './eval-retrieval.js';
 import { registerEvalRouting } from './eval-routing.js';
 import { registerEvalSemeval, registerEvalStackFaq } from './eval-semeval.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerEvalStackFaq(evalCmd);
   registerEvalRouting(evalCmd);
   registerEvalDemo(evalCmd);
+  registerEvalOpen(evalCmd);
   return program;
 }
 

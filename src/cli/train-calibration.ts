@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { matcherPath } from '../app/cqa.js';
 import { bundledKbqaModelPath, openKbqa } from '../app/kbqa.js';
+import { Pipeline } from '../app/pipeline.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { PACKAGE_ROOT } from '../core/config.js';
@@ -17,6 +18,13 @@ import { QaError } from '../core/errors.js';
 import { readJsonFile } from '../core/json.js';
 import type { ParsedQuestion, RouteName } from '../core/types.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
+import {
+  ANSWER_KINDS,
+  type AnswerPoint,
+  type AnswerSample,
+  answerCurve,
+  fitAnswerCalibration,
+} from '../eval/answer-calibration.js';
 import {
   chooseThreshold,
   coverageCurve,
@@ -30,6 +38,7 @@ import {
   squadHeldOut,
   topCandidates,
 } from '../eval/calibration.js';
+import { judge, readDemoQuestions } from '../eval/demo.js';
 import { readKbQuestions } from '../eval/kbqa.js';
 import { readMetaqa } from '../eval/metaqa.js';
 import { loadSquad } from '../eval/squad-data.js';
@@ -47,9 +56,10 @@ import {
   calibrationPath,
   type ReaderCalibration,
   readCalibrationFile,
+  toCalibration,
   writeCalibrationFile,
 } from '../rank/calibration-file.js';
-import { type Calibration, DEFAULT_CALIBRATION, forReader } from '../rank/ranker.js';
+import { answerKind, type Calibration, DEFAULT_CALIBRATION, forReader } from '../rank/ranker.js';
 import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
 import { DEFAULT_ROUTING_DATA } from './eval-routing.js';
 import { progressBar } from './progress.js';
@@ -60,10 +70,15 @@ interface Options {
   kbQuestions: string[];
   kbModel?: string;
   limit: number;
-  targetPrecision: number;
+  targetPrecision?: number;
   readerOnly?: boolean;
+  answers?: string[];
   out?: string;
 }
+
+/** Precision the threshold must reach: of the routes' own questions, and of the answers people see. */
+const ROUTE_PRECISION = 0.8;
+const ANSWER_PRECISION = 0.95;
 
 function parseProbability(v: string): number {
   const x = Number(v);
@@ -261,7 +276,8 @@ async function fitAll(run: FitRun) {
   const cal: Calibration = { routes, threshold: 0, source: 'fitting' };
   const pooled = [...kbqa.own, ...squadBoth, ...cqa];
   const curve = coverageCurve(pooled, cal);
-  const choice = chooseThreshold(curve, opts.targetPrecision);
+  const target = opts.targetPrecision ?? ROUTE_PRECISION;
+  const choice = chooseThreshold(curve, target);
   const fittedOn = [
     `mrc: ${mrcFittedOn(squad, squadFile, reader.name)}`,
     `cqa: ${cqa.length} questions of ${basename(semevalDev)} ` +
@@ -275,11 +291,14 @@ async function fitAll(run: FitRun) {
     routes,
     ...(Object.keys(otherReaders).length ? { readers: otherReaders } : {}),
     threshold: choice.threshold,
-    targetPrecision: opts.targetPrecision,
+    targetPrecision: target,
     fittedOn,
     curve,
   };
   writeCalibrationFile(out, file);
+  const stale = base?.answers
+    ? ['the answer-level stage was dropped (fitted on the old routes); refit it with --answers']
+    : [];
 
   const byRoute = {
     kbqa: coverageCurve(kbqa.own, cal),
@@ -309,8 +328,109 @@ async function fitAll(run: FitRun) {
     '',
     `threshold ${choice.threshold.toFixed(2)}: ` +
       (choice.met
-        ? `the smallest with precision ≥ ${opts.targetPrecision}`
-        : `no threshold reaches precision ${opts.targetPrecision}; the most precise one`),
+        ? `the smallest with precision ≥ ${target}`
+        : `no threshold reaches precision ${target}; the most precise one`),
+    ...stale,
+    `wrote ${out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Each question's top answer from the whole pipeline, with the threshold and second stage off. */
+async function answerSamples(
+  ctx: CliContext,
+  base: CalibrationFile,
+  files: readonly string[],
+): Promise<{ tune: AnswerSample[]; heldOut: AnswerSample[] }> {
+  const { answers: _stale, ...first } = toCalibration(base, 'first stage');
+  const parser = QuestionParser.load(routerPath(ctx.config));
+  const pipeline = await Pipeline.open(ctx.config, ctx.models, {
+    parse: (text) => parser.parse(text),
+    calibration: { ...first, threshold: 0 },
+    deadlineMs: ctx.config.server.routeDeadlineMs,
+  });
+  const tune: AnswerSample[] = [];
+  const heldOut: AnswerSample[] = [];
+  try {
+    const questions = files.flatMap((f) => readDemoQuestions(f));
+    const bar = progressBar('questions');
+    for (const [i, q] of questions.entries()) {
+      const a = await pipeline.ask({ question: q.question });
+      const top = a.answers[0];
+      const sample: AnswerSample = {
+        ...(top ? { kind: answerKind(top) } : {}),
+        p: top?.score ?? 0,
+        correct: judge(q, a).correct && top !== undefined,
+        answerable: q.route !== 'none',
+      };
+      (q.split === 'held-out' ? heldOut : tune).push(sample);
+      bar.update(i + 1, questions.length);
+    }
+    bar.stop();
+  } finally {
+    await pipeline.close();
+  }
+  return { tune, heldOut };
+}
+
+/** `--answers`: the second stage and the threshold, fitted on the pipeline's own top answers. */
+async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string[], out: string) {
+  const base = baseFile(out, calibrationPath(ctx.config));
+  if (!base) {
+    throw new QaError('not_found', 'no calibration file to add the answer-level stage to', {
+      where: out,
+      hint: 'fit the routes first (qa train calibration without --answers)',
+    });
+  }
+  const target = opts.targetPrecision ?? ANSWER_PRECISION;
+  const { tune, heldOut } = await answerSamples(ctx, base, files);
+  const { routes, notes } = fitAnswerCalibration(tune);
+  const curve = answerCurve(tune, routes);
+  const choice = chooseThreshold(curve, target);
+  const count = (s: readonly AnswerSample[]) =>
+    `${s.length} (${s.filter((x) => !x.answerable).length} unanswerable)`;
+  const fittedOn =
+    `top answers to ${count(tune)} questions of ${files.map((f) => basename(f)).join(', ')} ` +
+    `(tune split) through the whole pipeline over ${ctx.config.workspace}` +
+    (notes.length ? `; ${notes.join('; ')}` : '');
+  writeCalibrationFile(out, {
+    ...base,
+    answers: {
+      routes,
+      fittedOn,
+      curve: curve.map(({ threshold, coverage, precision }) => ({ threshold, coverage, precision })),
+    },
+    threshold: choice.threshold,
+    targetPrecision: target,
+  });
+  const at = (s: readonly AnswerSample[]) =>
+    answerCurve(s, routes).find((p) => p.threshold >= choice.threshold - 1e-9);
+  const describe = (p: AnswerPoint | undefined) =>
+    p
+      ? `answered wrong ${fmt(p.precision === null ? null : 1 - p.precision)}, answerable answered ` +
+        `${fmt(p.answerableCoverage)}, unanswerable abstained ${fmt(p.unanswerableAbstained)}`
+      : '–';
+  const lines = [
+    ...ANSWER_KINDS.map((r) => `${r}: a ${routes[r].a.toFixed(4)}, b ${routes[r].b.toFixed(4)}`),
+    ...notes,
+    '',
+    'threshold  coverage  precision  answerable answered  unanswerable abstained',
+    ...curve.map((p) =>
+      [
+        p.threshold.toFixed(2).padStart(9),
+        fmt(p.coverage).padStart(9),
+        fmt(p.precision).padStart(10),
+        fmt(p.answerableCoverage).padStart(20),
+        fmt(p.unanswerableAbstained).padStart(22),
+      ].join(' '),
+    ),
+    '',
+    `threshold ${choice.threshold.toFixed(2)}: ` +
+      (choice.met
+        ? `the smallest with precision ≥ ${target}`
+        : `no threshold reaches precision ${target}; the most precise one`),
+    `  tune (${count(tune)}): ${describe(at(tune))}`,
+    ...(heldOut.length ? [`  held-out (${count(heldOut)}): ${describe(at(heldOut))}`] : []),
     `wrote ${out}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -342,7 +462,16 @@ export function registerTrainCalibration(train: Command): void {
       ],
     )
     .option('--kb-model <file>', 'relation model for that KB (default: the bundled one)')
-    .option('--target-precision <p>', 'precision the threshold must reach', parseProbability, 0.8)
+    .option(
+      '--target-precision <p>',
+      `precision the threshold must reach (default ${ROUTE_PRECISION}; with --answers ${ANSWER_PRECISION})`,
+      parseProbability,
+    )
+    .option(
+      '--answers <files...>',
+      "fit the second stage instead: the whole pipeline's top answers over this workspace to demo-format " +
+        'question sets (tune split; held-out questions are only reported), and the threshold on them',
+    )
     .option(
       '--reader-only',
       "fit only the MRC route's parameters for the chosen reader (--reader) and add them to the " +
@@ -352,6 +481,10 @@ export function registerTrainCalibration(train: Command): void {
     .action(async (opts: Options, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const out = opts.out ?? calibrationPath(ctx.config);
+      if (opts.answers) {
+        await fitAnswers(ctx, opts, opts.answers, out);
+        return;
+      }
       const parser = QuestionParser.load(routerPath(ctx.config));
       const dir = mkdtempSync(join(tmpdir(), 'qa-train-calibration-'));
       const db = openWorkspaceDb({ workspace: dir });

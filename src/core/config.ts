@@ -22,7 +22,8 @@ export const DEFAULT_MAX_THREADS = 4;
 /** The default `threads`: the machine's cores, at most DEFAULT_MAX_THREADS. */
 export const DEFAULT_THREADS = Math.min(DEFAULT_MAX_THREADS, availableParallelism());
 
-export const configSchema = z
+/** The fields, each checked on its own (a config file may give any of them). */
+const configFields = z
   .object({
     /** Folder of model folders, each with a manifest.json. */
     modelsDir: z.string().min(1),
@@ -36,7 +37,8 @@ export const configSchema = z
     workspace: z.string().min(1),
     /**
      * When the workspace's data was written (a year or an ISO date): questions about later years or
-     * about "now" in a much older archive are out of its reach, and abstained on.
+     * about "now" in a much older archive are out of its reach, and abstained on. Overrides what
+     * was recorded when the data was loaded (the bundled data records its own).
      */
     asOf: z
       .string()
@@ -65,6 +67,17 @@ export const configSchema = z
       })
       .strict()
       .default({ labelProperties: [] }),
+    /** The community board (web UI and `/api/threads`). */
+    community: z
+      .object({
+        /** Posts wait for an admin's approval before anyone sees them or they answer anything. */
+        moderation: z.boolean().default(false),
+        /** Posts (questions, answers, votes, acceptances) one client may make per window. */
+        postsPerWindow: z.int().min(1).default(30),
+        windowMinutes: z.int().min(1).default(10),
+      })
+      .strict()
+      .default({ moderation: false, postsPerWindow: 30, windowMinutes: 10 }),
     /** A SPARQL 1.1 endpoint holding the knowledge base; the embedded store when absent. */
     kbEndpoint: z
       .object({
@@ -77,6 +90,15 @@ export const configSchema = z
       .optional(),
   })
   .strict();
+
+/** A whole configuration: the fields, and the rules between them. */
+export const configSchema = configFields.refine(
+  (c) => !c.community.moderation || c.server.adminToken !== undefined,
+  {
+    message: 'community.moderation needs server.adminToken: without it nobody can approve a post',
+    path: ['community', 'moderation'],
+  },
+);
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -118,7 +140,7 @@ export function loadConfig(
   const file =
     opts.file ?? [resolve(cwd, 'qa.config.json'), resolve(PACKAGE_ROOT, 'qa.config.json')].find(existsSync);
   const fromFile = file
-    ? (validate(configSchema.partial(), readJsonFile(file), file) as Record<string, unknown>)
+    ? (validate(configFields.partial(), readJsonFile(file), file) as Record<string, unknown>)
     : {};
   // Relative paths in the file are relative to the file, not to wherever `qa` was started.
   for (const key of ['modelsDir', 'workspace'] as const) {

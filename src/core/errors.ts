@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'bad_input'
   | 'bad_manifest'
   | 'not_found'
+  | 'conflict'
   | 'model_error'
   | 'unsupported'
   | 'timeout'

@@ -34,6 +34,10 @@ export interface ThreadEvidence {
   threadId: string;
   question: string;
   similarity: number;
+  /** An accepted answer, or one imported from a curated source; a community answer otherwise. */
+  vetted: boolean;
+  /** Why the answer is trusted as far as it is ("accepted answer", "community answer, 2 up-votes"). */
+  trust: string;
 }
 
 export type Evidence = SparqlEvidence | PassageEvidence | ThreadEvidence;

@@ -8,6 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
+import { COMMUNITY_SOURCE } from './trust.js';
 
 export const CQA_MIGRATIONS: readonly Migration[] = [
   {
@@ -57,7 +58,18 @@ export const CQA_MIGRATIONS: readonly Migration[] = [
     id: 'cqa-002-drop-vocabulary',
     sql: 'DROP TABLE threads_vocab;',
   },
+  {
+    // Moderation: a pending post is seen by admins only, and answers nothing until approved.
+    id: 'cqa-003-moderation',
+    sql: `
+      ALTER TABLE threads ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('published', 'pending'));
+      ALTER TABLE answers ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('published', 'pending'));
+    `,
+  },
 ];
+
+/** A post awaiting an admin's approval is 'pending' (config `community.moderation`). */
+export type PostStatus = 'published' | 'pending';
 
 export interface AnswerRecord {
   /** Unique within its thread's source; community answers get one made for them. */
@@ -87,6 +99,7 @@ export interface Answer {
   accepted: boolean;
   created: string | null;
   author: string | null;
+  status: PostStatus;
 }
 
 export interface Thread {
@@ -98,6 +111,7 @@ export interface Thread {
   tags: string[];
   created: string | null;
   author: string | null;
+  status: PostStatus;
 }
 
 export interface ThreadWithAnswers extends Thread {
@@ -119,8 +133,8 @@ interface AnswerRow extends Omit<Answer, 'accepted'> {
   accepted: number;
 }
 
-const THREAD_COLUMNS = 'id, key, source, subject, body, tags, created, author';
-const ANSWER_COLUMNS = 'id, thread_id AS threadId, text, votes, accepted, created, author';
+const THREAD_COLUMNS = 'id, key, source, subject, body, tags, created, author, status';
+const ANSWER_COLUMNS = 'id, thread_id AS threadId, text, votes, accepted, created, author, status';
 
 function recordHash(t: ThreadRecord): string {
   const answers = t.answers.map((a) => [a.key, a.text, a.votes, a.accepted]);
@@ -237,39 +251,63 @@ export class Archive {
     }
   }
 
-  /** A question posted by a person; immediately searchable (its vector is added by the matcher). */
-  post(q: { subject: string; body: string; tags: string[]; author?: string }): Thread {
-    const key = `community:${crypto.randomUUID()}`;
-    const id = this.db.transaction(() =>
-      this.insertThread('community', { ...q, key, created: new Date().toISOString(), answers: [] }, ''),
-    )();
+  /**
+   * A question posted by a person; searchable at once (its vector is added by the matcher), or,
+   * `pending`, once an admin approves it.
+   */
+  post(
+    q: { subject: string; body: string; tags: string[]; author?: string },
+    status: PostStatus = 'published',
+  ): Thread {
+    const key = `${COMMUNITY_SOURCE}:${crypto.randomUUID()}`;
+    const id = this.db.transaction(() => {
+      const id = this.insertThread(
+        COMMUNITY_SOURCE,
+        { ...q, key, created: new Date().toISOString(), answers: [] },
+        '',
+      );
+      this.prep('UPDATE threads SET status = ? WHERE id = ?').run(status, id);
+      return id;
+    })();
     return this.thread(id) as Thread;
   }
 
-  answer(threadId: number, a: { text: string; author?: string }): Answer {
-    if (!this.thread(threadId)) throw new QaError('not_found', `no thread ${threadId}`);
+  answer(threadId: number, a: { text: string; author?: string }, status: PostStatus = 'published'): Answer {
+    const thread = this.thread(threadId);
+    if (!thread) throw new QaError('not_found', `no thread ${threadId}`);
+    if (thread.status !== 'published') throw new QaError('conflict', `thread ${threadId} awaits moderation`);
     const id = Number(
-      this.prep('INSERT INTO answers (thread_id, key, text, created, author) VALUES (?, ?, ?, ?, ?)').run(
+      this.prep(
+        'INSERT INTO answers (thread_id, key, text, created, author, status) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(
         threadId,
-        `community:${crypto.randomUUID()}`,
+        `${COMMUNITY_SOURCE}:${crypto.randomUUID()}`,
         a.text,
         new Date().toISOString(),
         a.author ?? null,
+        status,
       ).lastInsertRowid,
     );
     return this.answerById(id) as Answer;
   }
 
+  /** A published answer, or a not-found error (a pending one is not there for the public yet). */
+  private publishedAnswer(answerId: number): Answer {
+    const a = this.answerById(answerId);
+    if (!a) throw new QaError('not_found', `no answer ${answerId}`);
+    if (a.status !== 'published') throw new QaError('conflict', `answer ${answerId} awaits moderation`);
+    return a;
+  }
+
   vote(answerId: number, delta: 1 | -1): Answer {
-    const res = this.prep('UPDATE answers SET votes = votes + ? WHERE id = ?').run(delta, answerId);
-    if (res.changes === 0) throw new QaError('not_found', `no answer ${answerId}`);
+    this.publishedAnswer(answerId);
+    this.prep('UPDATE answers SET votes = votes + ? WHERE id = ?').run(delta, answerId);
     return this.answerById(answerId) as Answer;
   }
 
   /** Marks the answer accepted and un-marks any other in its thread. */
   accept(answerId: number): Answer {
-    const a = this.answerById(answerId);
-    if (!a) throw new QaError('not_found', `no answer ${answerId}`);
+    const a = this.publishedAnswer(answerId);
     this.db.transaction(() => {
       this.prep('UPDATE answers SET accepted = 0 WHERE thread_id = ?').run(a.threadId);
       this.prep('UPDATE answers SET accepted = 1 WHERE id = ?').run(answerId);
@@ -299,17 +337,47 @@ export class Archive {
     return new Map(rows.map((r) => [r.key, r.id]));
   }
 
+  /** A published thread with its published answers. */
   withAnswers(id: number): ThreadWithAnswers | undefined {
     const t = this.thread(id);
-    return t && { ...t, answers: this.answersOf(id) };
+    return t?.status === 'published' ? { ...t, answers: this.answersOf(id) } : undefined;
   }
 
+  /** The thread's published answers, oldest first. */
   answersOf(threadId: number): Answer[] {
     return this.prep<[number], AnswerRow>(
-      `SELECT ${ANSWER_COLUMNS} FROM answers WHERE thread_id = ? ORDER BY id`,
+      `SELECT ${ANSWER_COLUMNS} FROM answers WHERE thread_id = ? AND status = 'published' ORDER BY id`,
     )
       .all(threadId)
       .map(toAnswer);
+  }
+
+  /** Posts awaiting approval, oldest first. */
+  pending(): { threads: Thread[]; answers: Answer[] } {
+    return {
+      threads: this.prep<[], ThreadRow>(
+        `SELECT ${THREAD_COLUMNS} FROM threads WHERE status = 'pending' ORDER BY id`,
+      )
+        .all()
+        .map(toThread),
+      answers: this.prep<[], AnswerRow>(
+        `SELECT ${ANSWER_COLUMNS} FROM answers WHERE status = 'pending' ORDER BY id`,
+      )
+        .all()
+        .map(toAnswer),
+    };
+  }
+
+  /** An admin's decision on a pending post: published, or deleted. */
+  moderate(kind: 'thread' | 'answer', id: number, approve: boolean): void {
+    const table = kind === 'thread' ? 'threads' : 'answers';
+    const row = this.prep<[number], { status: PostStatus }>(`SELECT status FROM ${table} WHERE id = ?`).get(
+      id,
+    );
+    if (!row) throw new QaError('not_found', `no ${kind} ${id}`);
+    if (row.status !== 'pending') throw new QaError('conflict', `${kind} ${id} is not awaiting moderation`);
+    if (approve) this.prep(`UPDATE ${table} SET status = 'published' WHERE id = ?`).run(id);
+    else this.prep(`DELETE FROM ${table} WHERE id = ?`).run(id);
   }
 
   answerById(id: number): Answer | undefined {
@@ -320,7 +388,8 @@ export class Archive {
   /** Newest first: the community board's listing. */
   recent(limit: number, offset = 0): Thread[] {
     return this.prep<[number, number], ThreadRow>(
-      `SELECT ${THREAD_COLUMNS} FROM threads ORDER BY created IS NULL, created DESC, id DESC LIMIT ? OFFSET ?`,
+      `SELECT ${THREAD_COLUMNS} FROM threads WHERE status = 'published'
+       ORDER BY created IS NULL, created DESC, id DESC LIMIT ? OFFSET ?`,
     )
       .all(limit, offset)
       .map(toThread);

@@ -105,7 +105,7 @@ export class Matcher {
     return ids
       .flatMap((id, i): Match[] => {
         const thread = threads.get(id);
-        if (!thread) return [];
+        if (thread?.status !== 'published') return [];
         const x = matchFeatures(cos[i] ?? 0, bm.get(id) ?? 0, best);
         return [
           {

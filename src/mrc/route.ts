@@ -46,6 +46,8 @@ const ABOUT_DEPTH = 30;
 const MAX_ABOUT_PASSAGES = 64;
 /** How close the rest of the question must be to a section's name for it to ask for that section. */
 const SECTION_MIN = 0.45;
+/** How sure "tell me about X" is of X's first document: a guess at the overview, not a named section. */
+const OVERVIEW_MATCH = 0.7;
 /** A question asking for a section has at most this many content words besides its subject. */
 const SECTION_WORDS = 3;
 /** Longest descriptive answer, characters: a longer passage gives its best sentences. */
@@ -137,7 +139,7 @@ export class MrcRoute {
     if (rest.length === 0) {
       if (form !== 'passage') return undefined;
       const overview = docs.find((d) => d.order === 0);
-      return overview ? { docId: overview.docId, match: 1 } : undefined;
+      return overview ? { docId: overview.docId, match: OVERVIEW_MATCH } : undefined;
     }
     const encoder = this.retriever.encoder;
     const named = docs.filter((d) => d.section !== undefined);

@@ -24,10 +24,30 @@ export const curvePoint = z
   })
   .strict();
 
+const answerCalibration = z.object({ a: z.number(), b: z.number() }).strict();
+
+/** The second stage, fitted on the whole pipeline's top answers (`qa train calibration --answers`). */
+const answersCalibration = z
+  .object({
+    routes: z
+      .object({
+        kbqa: answerCalibration,
+        mrc: answerCalibration,
+        cqa: answerCalibration,
+        /** Descriptive answers (a passage chosen whole); the MRC map when absent. */
+        passage: answerCalibration.optional(),
+      })
+      .strict(),
+    fittedOn: z.string().min(1),
+    curve: z.array(curvePoint),
+  })
+  .strict();
+
 export const calibrationFileSchema = z
   .object({
     routes: z.object({ kbqa: routeCalibration, mrc: routeCalibration, cqa: routeCalibration }).strict(),
     readers: z.record(z.string().min(1), readerCalibration).optional(),
+    answers: answersCalibration.optional(),
     threshold: probability,
     targetPrecision: probability,
     fittedOn: z.string().min(1),
@@ -56,7 +76,13 @@ export function toCalibration(cal: CalibrationFile, file: string): Calibration {
   const readers = Object.fromEntries(
     Object.entries(cal.readers ?? {}).map(([name, { a, b, c }]) => [name, { a, b, c }]),
   );
-  return { routes: cal.routes, readers, threshold: cal.threshold, source: `${file} (${cal.fittedOn})` };
+  return {
+    routes: cal.routes,
+    readers,
+    ...(cal.answers ? { answers: cal.answers.routes } : {}),
+    threshold: cal.threshold,
+    source: `${file} (${cal.fittedOn}${cal.answers ? `; answers: ${cal.answers.fittedOn}` : ''})`,
+  };
 }
 
 /** A calibration fitted for one workspace's own data (its KB, its questions). */

@@ -28,10 +28,35 @@ export interface Calibration {
    * A reader not listed gets `routes.mrc`.
    */
   readers?: Readonly<Record<string, RouteCalibration>>;
+  /**
+   * The second stage: per route of a merged answer's lead, σ(a · logit(p) + b), fitted on the whole
+   * pipeline's top answers to realistic questions (reworded, out of scope, about other things), so
+   * a score means the probability that the answer is right whichever routes ran. Absent: p as is.
+   */
+  answers?: AnswerCalibrations;
   /** Abstain when the best calibrated probability is below this. */
   threshold: number;
   /** Where the parameters came from (fitted file, or the defaults). */
   source: string;
+}
+
+export interface AnswerCalibration {
+  a: number;
+  b: number;
+}
+
+/**
+ * What kind of answer a merged answer is, for the second stage: its lead's route, or 'passage' for
+ * a descriptive answer (a passage chosen for a section, not a span the reader found).
+ */
+export type AnswerKind = RouteName | 'passage';
+
+export type AnswerCalibrations = Readonly<Record<RouteName, AnswerCalibration>> & {
+  readonly passage?: AnswerCalibration;
+};
+
+export function answerKind(c: Pick<Candidate, 'route' | 'form'>): AnswerKind {
+  return c.form === 'passage' ? 'passage' : c.route;
 }
 
 export const DEFAULT_CALIBRATION: Calibration = {
@@ -142,6 +167,18 @@ export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
     .sort((x, y) => y.score - x.score);
 }
 
+/** The second stage (Calibration.answers) on merged answers, best first again. */
+export function finalScores(merged: readonly Candidate[], answers: Calibration['answers']): Candidate[] {
+  if (!answers) return [...merged];
+  return merged
+    .map((c) => {
+      const kind = answerKind(c);
+      const { a, b } = (kind === 'passage' ? answers.passage : undefined) ?? answers[c.route];
+      return { ...c, score: sigmoid(a * logit(c.score) + b) };
+    })
+    .sort((x, y) => y.score - x.score);
+}
+
 export interface Ranked {
   answers: Candidate[];
   abstained: boolean;
@@ -193,7 +230,10 @@ export function rank(
       ...(checks?.length ? { checks } : {}),
     };
   });
-  const merged = mergeCandidates(scaled.filter((_, i) => (verified[i]?.factor ?? 1) > 0));
+  const merged = finalScores(
+    mergeCandidates(scaled.filter((_, i) => (verified[i]?.factor ?? 1) > 0)),
+    cal.answers,
+  );
   const best = merged[0];
   if (!best) {
     const where = ranRoutes.length ? ranRoutes.join(', ') : 'no route';

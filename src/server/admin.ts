@@ -12,7 +12,7 @@ import type { SourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
 import type { Board } from './community.js';
 import { HttpError, parseInput } from './errors.js';
-import { ingestCqaRequest, ingestDocsRequest } from './schemas.js';
+import { ingestCqaRequest, ingestDocsRequest, moderationParams } from './schemas.js';
 
 /** Ingested over the API: the source (docs) and key prefix (both) of what came this way. */
 const API_SOURCE = 'api';
@@ -52,6 +52,19 @@ export interface AdminDeps {
 
 export function registerAdmin(app: Express, deps: AdminDeps): void {
   app.use('/api/ingest', requireToken(deps.token), express.json({ limit: '16mb' }));
+  app.use('/api/admin', requireToken(deps.token));
+
+  app.get('/api/admin/pending', (_req, res) => {
+    res.json(deps.board.archive.pending());
+  });
+
+  // Approve publishes a pending post (a thread becomes matchable); reject deletes it.
+  app.post('/api/admin/:kind/:id/:decision', async (req, res) => {
+    const { kind, id, decision } = parseInput(moderationParams, req.params, 'path');
+    deps.board.archive.moderate(kind === 'threads' ? 'thread' : 'answer', id, decision === 'approve');
+    if (decision === 'approve' && kind === 'threads') await deps.board.refresh();
+    res.status(204).end();
+  });
 
   app.post('/api/ingest/docs', async (req, res) => {
     const { documents } = parseInput(ingestDocsRequest, req.body, 'body');

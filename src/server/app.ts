@@ -95,7 +95,7 @@ export function createApp(
     metrics,
     gate: new Gate(opts.askConcurrency ?? 4, opts.askQueue ?? 256),
   });
-  registerCommunity(app, board);
+  registerCommunity(app, board, config.community);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });

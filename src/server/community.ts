@@ -3,13 +3,14 @@
  * vector at once, so the next person asking it is matched to it. Without a CQA matcher the board
  * still works on the archive, searched with BM25 alone, and the CQA route stays off.
  */
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { type Answer, Archive, bestAnswer, type Thread } from '../cqa/archive.js';
 import { type Matcher, THREADS_FTS } from '../cqa/matcher.js';
 import { searchFts } from '../mrc/bm25.js';
-import { parseInput } from './errors.js';
+import { HttpError, parseInput } from './errors.js';
 import { answerRequest, idParam, threadRequest, threadsQuery, voteRequest } from './schemas.js';
 
 export interface ThreadSummary extends Thread {
@@ -64,17 +65,51 @@ export class Board {
   }
 }
 
-export function registerCommunity(app: Express, board: Board): void {
+export interface CommunityOptions {
+  /** Posts wait for an admin's approval (202, status "pending"). */
+  moderation: boolean;
+  /** Posts one client may make per window (by IP address). */
+  postsPerWindow: number;
+  windowMinutes: number;
+}
+
+/** One client's posts per window; beyond it, 429 with Retry-After, in the API's error shape. */
+function postLimit(opts: CommunityOptions): RequestHandler {
+  const windowMs = opts.windowMinutes * 60_000;
+  return rateLimit({
+    windowMs,
+    limit: opts.postsPerWindow,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => {
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `at most ${opts.postsPerWindow} posts per ${opts.windowMinutes} minutes from one client; try again later`,
+        ),
+      );
+    },
+  });
+}
+
+export function registerCommunity(app: Express, board: Board, opts: CommunityOptions): void {
   const { archive } = board;
+  const limit = postLimit(opts);
+  const status = opts.moderation ? 'pending' : 'published';
 
   app.get('/api/threads', async (req, res) => {
     const q = parseInput(threadsQuery, req.query, 'query');
     res.json({ threads: await board.search(q.query, q.limit) });
   });
 
-  app.post('/api/threads', async (req, res) => {
+  app.post('/api/threads', limit, async (req, res) => {
     const body = parseInput(threadRequest, req.body, 'body');
-    const thread = archive.post(body);
+    const thread = archive.post(body, status);
+    if (thread.status === 'pending') {
+      res.status(202).json(thread);
+      return;
+    }
     await board.refresh();
     res.status(201).location(`/api/threads/${thread.id}`).json(thread);
   });
@@ -86,20 +121,21 @@ export function registerCommunity(app: Express, board: Board): void {
     res.json(thread);
   });
 
-  app.post('/api/threads/:id/answers', (req, res) => {
+  app.post('/api/threads/:id/answers', limit, (req, res) => {
     const { id } = parseInput(idParam, req.params, 'id');
     const { text } = parseInput(answerRequest, req.body, 'body');
     // The matcher reads answers live: a thread that gains its first answer is a candidate at once.
-    res.status(201).json(archive.answer(id, { text }));
+    const answer = archive.answer(id, { text }, status);
+    res.status(answer.status === 'pending' ? 202 : 201).json(answer);
   });
 
-  app.post('/api/answers/:id/vote', (req, res) => {
+  app.post('/api/answers/:id/vote', limit, (req, res) => {
     const { id } = parseInput(idParam, req.params, 'id');
     const { delta } = parseInput(voteRequest, req.body, 'body');
     res.json(archive.vote(id, delta));
   });
 
-  app.post('/api/answers/:id/accept', (req, res) => {
+  app.post('/api/answers/:id/accept', limit, (req, res) => {
     const { id } = parseInput(idParam, req.params, 'id');
     res.json(archive.accept(id));
   });

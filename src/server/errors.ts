@@ -24,6 +24,7 @@ export class HttpError extends Error {
 const STATUS: Partial<Record<QaError['code'], number>> = {
   bad_input: 400,
   not_found: 404,
+  conflict: 409,
   timeout: 504,
   unavailable: 503,
   upstream_error: 502,

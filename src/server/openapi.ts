@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. */
 import { z } from 'zod';
-import { apiSchemas, idParam, threadsQuery } from './schemas.js';
+import { apiSchemas, idParam, moderationParams, threadsQuery } from './schemas.js';
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
@@ -22,7 +22,9 @@ function errors(...statuses: number[]): Json {
     400: 'Invalid input; `where` names the field',
     401: 'Missing or wrong admin token',
     404: 'Not found',
+    409: 'Not possible in its present state (awaiting moderation)',
     413: 'Body larger than allowed',
+    429: 'Too many posts from this client; see Retry-After',
     503: 'Not available (no data, or too busy)',
     504: 'Took too long',
   };
@@ -52,7 +54,11 @@ function op(o: Op): Json {
     responses: {
       [status]: {
         description: 'OK',
-        content: contentType ? { [contentType]: { schema: { type: 'string' } } } : content(id),
+        ...(contentType
+          ? { content: { [contentType]: { schema: { type: 'string' } } } }
+          : id
+            ? { content: content(id) }
+            : {}),
       },
       ...errors(...(o.errors ?? [])),
       default: { description: 'Unexpected error', content: content('Error') },
@@ -102,10 +108,10 @@ export function openApiDocument(version: string): Json {
         }),
         post: op({
           tag: 'community',
-          summary: 'Post a question',
+          summary: 'Post a question (202 and status "pending" when community.moderation is on)',
           body: 'NewThread',
           ok: [201, 'Thread'],
-          errors: [400],
+          errors: [400, 429],
         }),
       },
       '/api/threads/{id}': {
@@ -120,11 +126,11 @@ export function openApiDocument(version: string): Json {
       '/api/threads/{id}/answers': {
         post: op({
           tag: 'community',
-          summary: 'Answer a thread',
+          summary: 'Answer a thread (202 and status "pending" when community.moderation is on)',
           params: [idPath],
           body: 'NewAnswer',
           ok: [201, 'CommunityAnswer'],
-          errors: [400, 404],
+          errors: [400, 404, 409, 429],
         }),
       },
       '/api/answers/{id}/vote': {
@@ -134,7 +140,7 @@ export function openApiDocument(version: string): Json {
           params: [idPath],
           body: 'Vote',
           ok: [200, 'CommunityAnswer'],
-          errors: [400, 404],
+          errors: [400, 404, 409, 429],
         }),
       },
       '/api/answers/{id}/accept': {
@@ -143,7 +149,30 @@ export function openApiDocument(version: string): Json {
           summary: "Accept an answer (un-accepts the thread's other answers)",
           params: [idPath],
           ok: [200, 'CommunityAnswer'],
-          errors: [400, 404],
+          errors: [400, 404, 409, 429],
+        }),
+      },
+      '/api/admin/pending': {
+        get: op({
+          tag: 'admin',
+          summary: 'Community posts awaiting moderation',
+          ok: [200, 'PendingPosts'],
+          errors: [401, 404],
+          admin: true,
+        }),
+      },
+      '/api/admin/{kind}/{id}/{decision}': {
+        post: op({
+          tag: 'admin',
+          summary: 'Approve (publish) or reject (delete) a pending thread or answer',
+          params: [
+            param('kind', 'path', moderationParams.shape.kind, true),
+            idPath,
+            param('decision', 'path', moderationParams.shape.decision, true),
+          ],
+          ok: [204, ''],
+          errors: [400, 401, 404, 409],
+          admin: true,
         }),
       },
       '/api/ingest/docs': {

@@ -135,6 +135,8 @@ const threadEvidence = z.object({
   threadId: z.string(),
   question: z.string(),
   similarity: z.number(),
+  vetted: z.boolean().describe('An accepted answer, or one imported from a curated source'),
+  trust: z.string().describe('Why the answer is trusted as far as it is'),
 });
 
 export const evidence = z
@@ -262,6 +264,10 @@ export const modelList = z
   .object({ models: z.array(modelInfo), problems: z.array(z.string()) })
   .register(apiSchemas, { id: 'ModelList' });
 
+const postStatus = z
+  .enum(['published', 'pending'])
+  .describe("'pending': awaiting an admin's approval (community.moderation); seen by nobody else yet");
+
 export const communityAnswer = z
   .object({
     id: z.int(),
@@ -271,6 +277,7 @@ export const communityAnswer = z
     accepted: z.boolean(),
     created: z.string().nullable(),
     author: z.string().nullable(),
+    status: postStatus,
   })
   .register(apiSchemas, { id: 'CommunityAnswer' });
 
@@ -283,6 +290,7 @@ const threadFields = {
   tags: z.array(z.string()),
   created: z.string().nullable(),
   author: z.string().nullable(),
+  status: postStatus,
 };
 
 export const thread = z.object(threadFields).register(apiSchemas, { id: 'Thread' });
@@ -303,6 +311,16 @@ export const threadList = z
     ),
   })
   .register(apiSchemas, { id: 'ThreadList' });
+
+export const pendingPosts = z
+  .object({ threads: z.array(thread), answers: z.array(communityAnswer) })
+  .register(apiSchemas, { id: 'PendingPosts', description: 'Posts awaiting moderation, oldest first' });
+
+export const moderationParams = z.strictObject({
+  kind: z.enum(['threads', 'answers']),
+  id: idParam.shape.id,
+  decision: z.enum(['approve', 'reject']),
+});
 
 const counts = { added: z.int(), updated: z.int(), unchanged: z.int(), warnings: z.array(z.string()) };
 

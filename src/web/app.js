@@ -41,6 +41,11 @@ function showError(node, err) {
   node.hidden = !err;
 }
 
+function showNotice(node, text) {
+  node.textContent = text;
+  node.hidden = false;
+}
+
 const pct = (p) => `${Math.round(100 * p)}%`;
 const ROUTE_NAMES = { kbqa: 'knowledge base', mrc: 'documents', cqa: 'community' };
 
@@ -84,8 +89,22 @@ function threadEvidence(e) {
   return el(
     'div',
     { class: 'evidence' },
-    el('p', { class: 'muted' }, `Community question · similarity ${pct(e.similarity)}`),
+    el(
+      'p',
+      { class: 'muted' },
+      `Community question · similarity ${pct(e.similarity)} · `,
+      el('span', { class: e.vetted ? 'trust vetted' : 'trust' }, e.trust),
+    ),
     el('p', {}, el('a', { href: `#thread/${encodeURIComponent(e.threadId)}` }, e.question)),
+  );
+}
+
+/** A descriptive answer is the passage itself: only where it comes from is left to show. */
+function sourceOf(e) {
+  return el(
+    'div',
+    { class: 'evidence' },
+    el('p', { class: 'muted' }, 'From ', el('strong', {}, e.title ?? e.docId), ` · chosen by ${e.reader}`),
   );
 }
 
@@ -104,7 +123,7 @@ function candidate(c, i) {
       'div',
       { class: 'answer-head' },
       el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
-      el('span', { class: 'answer-text' }, c.text),
+      c.form === 'passage' ? null : el('span', { class: 'answer-text' }, c.text),
       el(
         'span',
         { class: 'confidence' },
@@ -112,7 +131,8 @@ function candidate(c, i) {
         el('span', {}, pct(c.score)),
       ),
     ),
-    evidence(c.evidence),
+    c.form === 'passage' ? el('blockquote', { class: 'answer-passage' }, c.text) : null,
+    c.form === 'passage' && c.evidence.kind === 'passage' ? sourceOf(c.evidence) : evidence(c.evidence),
     support.length
       ? el(
           'details',
@@ -319,6 +339,10 @@ async function postQuestion(event) {
       tags,
     });
     $('post-form').reset();
+    if (t.status === 'pending') {
+      showNotice($('board-notice'), 'Thank you: your question will appear once a moderator approves it.');
+      return;
+    }
     await loadThreads();
     location.hash = `#thread/${t.id}`;
   } catch (e) {
@@ -330,8 +354,10 @@ async function postAnswer(event) {
   event.preventDefault();
   showError($('board-error'));
   try {
-    await api('POST', `/api/threads/${openId}/answers`, { text: $('answer-text').value });
+    const a = await api('POST', `/api/threads/${openId}/answers`, { text: $('answer-text').value });
     $('answer-form').reset();
+    if (a.status === 'pending')
+      showNotice($('board-notice'), 'Thank you: your answer will appear once a moderator approves it.');
     await openThread(openId, false);
     await loadThreads($('search').value.trim());
   } catch (e) {

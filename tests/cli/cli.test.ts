@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -203,6 +203,57 @@ describe('qa eval demo', () => {
     const bad = qa(['eval', 'demo', join(ws, 'missing.json'), '--workspace', ws]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('missing.json');
+  });
+});
+
+describe('qa eval open', () => {
+  it('asks a SQuAD file of the whole pipeline over all its paragraphs and scores it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));
+    const file = join(dir, 'mini-v2.json');
+    const paragraph = (context: string, qas: Array<[string, string, string | null]>) => ({
+      context,
+      qas: qas.map(([id, question, answer]) => ({
+        id,
+        question,
+        is_impossible: answer === null,
+        answers: answer === null ? [] : [{ text: answer, answer_start: context.indexOf(answer) }],
+      })),
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 'v2.0',
+        data: [
+          {
+            title: 'Rhine',
+            paragraphs: [
+              paragraph('The Rhine rises in the Swiss Alps and flows into the North Sea near Rotterdam.', [
+                ['r1', 'Where does the Rhine rise?', 'the Swiss Alps'],
+                ['r2', 'Who painted the Rhine in 2025?', null],
+              ]),
+            ],
+          },
+          {
+            title: 'Tea',
+            paragraphs: [
+              paragraph('Green tea is made from Camellia sinensis leaves. It originated in China.', [
+                ['t1', 'Where did green tea originate?', 'China'],
+              ]),
+            ],
+          },
+        ],
+      }),
+    );
+    const r = qa(['eval', 'open', file, '--workspace', join(dir, 'unused'), '--json']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as Record<string, number> & {
+      outcomes: Array<{ id: string; abstained: boolean }>;
+    };
+    expect(m).toMatchObject({ total: 3, questions: 3, HasAns_total: 2, NoAns_total: 1 });
+    expect(m.outcomes.map((o) => o.id)).toEqual(['r1', 'r2', 't1']);
+    expect(m.f1).toBeGreaterThan(60);
+    expect(m.own_paragraph).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -92,6 +92,8 @@ describe('demo question set', () => {
           threadId: '7',
           question: 'How do I put a package on hold?',
           similarity: 0.9,
+          vetted: true,
+          trust: 'imported from faq',
         },
       }),
     );

@@ -12,7 +12,14 @@ const thread = (text: string, score: number): Candidate => ({
   text,
   score,
   route: 'cqa',
-  evidence: { kind: 'thread', threadId: '1', question: 'q', similarity: score },
+  evidence: {
+    kind: 'thread',
+    threadId: '1',
+    question: 'q',
+    similarity: score,
+    vetted: true,
+    trust: 'accepted answer',
+  },
 });
 const uniform = { routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 } };
 

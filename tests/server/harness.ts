@@ -15,6 +15,7 @@ import { readArchive } from '../../src/cqa/import.js';
 import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
 import { DocStore } from '../../src/mrc/doc-store.js';
 import { ModelRegistry } from '../../src/mrc/models.js';
+import { analyse } from '../../src/parse/analyse.js';
 import { type AppOptions, createApp } from '../../src/server/app.js';
 import { listen, serverUrl } from '../../src/server/listen.js';
 import { FIXTURES } from '../helpers/fixtures.js';
@@ -25,14 +26,7 @@ export const BOOM = 'please fail inside the parser';
 /** Every route trusted alike, so the tests do not depend on the router model. */
 export const uniformParse: Parse = (text) => {
   if (text === BOOM) throw new Error('parser exploded');
-  return {
-    text,
-    normalized: text.normalize('NFKC').replace(/\s+/g, ' ').trim(),
-    type: 'factoid',
-    answerType: 'entity',
-    mentions: [],
-    routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 },
-  };
+  return { ...analyse(text), routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 } };
 };
 
 /** A temp workspace with the fixture documents and threads ingested. */
@@ -70,11 +64,17 @@ export interface TestServer {
 
 export async function startServer(
   server: Partial<Config['server']> = {},
-  opts: AppOptions & { workspace?: string; modelsDir?: string; parse?: Parse } = {},
+  opts: AppOptions & {
+    workspace?: string;
+    modelsDir?: string;
+    parse?: Parse;
+    community?: Partial<Config['community']>;
+  } = {},
 ): Promise<TestServer> {
   const owned = opts.workspace === undefined;
   const workspace = opts.workspace ?? (await fixtureWorkspace());
-  const config = testConfig(workspace, server, opts.modelsDir);
+  const base = testConfig(workspace, server, opts.modelsDir);
+  const config = { ...base, community: { ...base.community, ...opts.community } };
   const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
     parse: opts.parse ?? uniformParse,
     deadlineMs: config.server.routeDeadlineMs,

@@ -83,6 +83,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
   });
 
+  it('answers a descriptive question with the passage whole, and where it comes from', async () => {
+    await ask('Tell me about green tea');
+    const first = page.locator('.answer').first();
+    await expect.poll(() => first.locator('.answer-passage').count()).toBe(1);
+    expect(await first.locator('.badge').textContent()).toBe('mrc');
+    expect(await first.locator('.answer-text').count()).toBe(0);
+    const passage = await first.locator('.answer-passage').textContent();
+    expect(passage).toContain('Green tea is made from Camellia sinensis leaves');
+    expect(passage).toMatch(/It originated in China\.$/);
+    expect(await first.locator('.evidence strong').first().textContent()).toBe('Green tea');
+  });
+
   it('says clearly when there is no answer, and why', async () => {
     await ask('zxqv florp blarg wibble?');
     expect(await page.locator('#no-answer h3').textContent()).toBe('No answer');
