@@ -68,7 +68,7 @@ function printAnswer(a: Answer): void {
 
 async function askPipeline(ctx: CliContext, question: string, opts: AskOptions): Promise<void> {
   const bar = progressBar('indexing');
-  const pipeline = await openPipeline(ctx.config, ctx.models, (_, d, t) => bar.update(d, t));
+  const pipeline = await openPipeline(ctx.config, ctx.models, { onProgress: (_, d, t) => bar.update(d, t) });
   bar.stop();
   try {
     const answer = await pipeline.ask({

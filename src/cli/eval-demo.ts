@@ -52,7 +52,9 @@ export function registerEvalDemo(evalCmd: Command): void {
       const ctx = contextFrom(cmd);
       const questions = readDemoQuestions(file);
       const openBar = progressBar('indexing');
-      const pipeline = await openPipeline(ctx.config, ctx.models, (_, d, t) => openBar.update(d, t));
+      const pipeline = await openPipeline(ctx.config, ctx.models, {
+        onProgress: (_, d, t) => openBar.update(d, t),
+      });
       openBar.stop();
       const outcomes: DemoOutcome[] = [];
       try {

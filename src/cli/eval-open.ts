@@ -3,22 +3,17 @@
  * a scratch workspace, with SQuAD's official metrics (an abstention is the empty answer) and how
  * often the pipeline answered, abstained and read the question's own paragraph.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Command } from 'commander';
-import { openPipeline } from '../app/open.js';
-import { openWorkspaceDb } from '../app/workspace.js';
+import { type Command, Option } from 'commander';
+import { withSquadPipeline } from '../app/open.js';
 import { sampleEvenly } from '../eval/calibration.js';
-import { type OpenOutcome, outcomeOf, summariseOpen } from '../eval/open.js';
+import { type ArticleSplit, articleSplit, type OpenOutcome, outcomeOf, summariseOpen } from '../eval/open.js';
 import { loadSquad } from '../eval/squad-data.js';
-import { readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
 import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 
 interface Options {
   limit?: number;
+  split?: ArticleSplit;
   json?: boolean;
 }
 
@@ -30,37 +25,42 @@ export function registerEvalOpen(evalCmd: Command): void {
     )
     .argument('<data>', 'SQuAD JSON file (v1.1 or v2.0)')
     .option('--limit <n>', 'ask N questions spread over the file', parseIntOption('--limit'))
+    .addOption(
+      new Option(
+        '--split <half>',
+        "only the articles of one half (the calibration's answers are fitted on tune)",
+      ).choices(['tune', 'held-out']),
+    )
     .option('--json', 'print one JSON object (metrics and per-question outcomes)')
     .action(async (file: string, opts: Options, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const data = loadSquad(file);
-      const questions = opts.limit === undefined ? data.questions : sampleEvenly(data.questions, opts.limit);
-      const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));
+      const pool = opts.split
+        ? data.questions.filter((q) => articleSplit(q.title) === opts.split)
+        : data.questions;
+      const questions = opts.limit === undefined ? pool : sampleEvenly(pool, opts.limit);
       const outcomes: OpenOutcome[] = [];
-      try {
-        const config = { ...ctx.config, workspace: dir };
-        const db = openWorkspaceDb(config);
-        new DocStore(db).ingest([readSourceFile(file, 'squad')]);
-        db.close();
-        const openBar = progressBar('passage vectors');
-        const pipeline = await openPipeline(config, ctx.models, (_, d, t) => openBar.update(d, t));
-        openBar.stop();
-        try {
+      const openBar = progressBar('passage vectors');
+      await withSquadPipeline(
+        ctx.config,
+        ctx.models,
+        file,
+        async (pipeline) => {
+          openBar.stop();
           const bar = progressBar('questions');
           for (const q of questions) {
             outcomes.push(outcomeOf(q, await pipeline.ask({ question: q.question })));
             bar.update(outcomes.length, questions.length);
           }
           bar.stop();
-        } finally {
-          await pipeline.close();
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+        },
+        { onProgress: (_, d, t) => openBar.update(d, t) },
+      );
       const metrics = summariseOpen(data, outcomes);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...metrics, file, outcomes })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ...metrics, file, ...(opts.split ? { split: opts.split } : {}), outcomes })}\n`,
+        );
         return;
       }
       for (const [k, v] of Object.entries(metrics)) {

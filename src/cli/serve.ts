@@ -59,7 +59,7 @@ export function registerServe(program: Command): void {
         }
       }
       const bar = progressBar('indexing');
-      const pipeline = await openPipeline(config, models, (_, d, t) => bar.update(d, t));
+      const pipeline = await openPipeline(config, models, { onProgress: (_, d, t) => bar.update(d, t) });
       bar.stop();
       const http = await listen(createApp(pipeline, { ...config, server }, logger), server.port, server.host);
       logger.info({ url: serverUrl(http), routes: pipeline.available }, `listening on ${serverUrl(http)}`);

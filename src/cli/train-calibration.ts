@@ -9,14 +9,14 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { matcherPath } from '../app/cqa.js';
 import { bundledKbqaModelPath, openKbqa } from '../app/kbqa.js';
-import { Pipeline } from '../app/pipeline.js';
+import { openPipeline, withSquadPipeline } from '../app/open.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { readJsonFile } from '../core/json.js';
-import type { ParsedQuestion, RouteName } from '../core/types.js';
+import type { Answer, ParsedQuestion, RouteName } from '../core/types.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import {
   ANSWER_KINDS,
@@ -41,6 +41,7 @@ import {
 import { judge, readDemoQuestions } from '../eval/demo.js';
 import { readKbQuestions } from '../eval/kbqa.js';
 import { readMetaqa } from '../eval/metaqa.js';
+import { articleSplit, OPEN_CORRECT_F1, outcomeOf } from '../eval/open.js';
 import { loadSquad } from '../eval/squad-data.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
@@ -336,39 +337,78 @@ async function fitAll(run: FitRun) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Each question's top answer from the whole pipeline, with the threshold and second stage off. */
+/** A SQuAD file (its `data`), rather than a demo-format question set (its `questions`). */
+function isSquadFile(file: string): boolean {
+  const json = readJsonFile(file);
+  return typeof json === 'object' && json !== null && 'data' in json;
+}
+
+function sampleOf(a: Answer, correct: boolean, answerable: boolean): AnswerSample {
+  const top = a.answers[0];
+  return {
+    ...(top ? { kind: answerKind(top) } : {}),
+    p: top?.score ?? 0,
+    correct: correct && top !== undefined,
+    answerable,
+  };
+}
+
+/**
+ * Each question's top answer from the whole pipeline, with the threshold and the second stage off:
+ * demo-format sets over the workspace (their tune split fits, the held-out one is reported), and
+ * SQuAD files over their own paragraphs in a scratch workspace (the tune half of their articles, up
+ * to --limit questions; `qa eval open --split held-out` reports the other half).
+ */
 async function answerSamples(
   ctx: CliContext,
   base: CalibrationFile,
   files: readonly string[],
+  limit: number,
 ): Promise<{ tune: AnswerSample[]; heldOut: AnswerSample[] }> {
   const { answers: _stale, ...first } = toCalibration(base, 'first stage');
-  const parser = QuestionParser.load(routerPath(ctx.config));
-  const pipeline = await Pipeline.open(ctx.config, ctx.models, {
-    parse: (text) => parser.parse(text),
-    calibration: { ...first, threshold: 0 },
-    deadlineMs: ctx.config.server.routeDeadlineMs,
-  });
+  const calibration = { ...first, threshold: 0 };
   const tune: AnswerSample[] = [];
   const heldOut: AnswerSample[] = [];
-  try {
-    const questions = files.flatMap((f) => readDemoQuestions(f));
-    const bar = progressBar('questions');
-    for (const [i, q] of questions.entries()) {
-      const a = await pipeline.ask({ question: q.question });
-      const top = a.answers[0];
-      const sample: AnswerSample = {
-        ...(top ? { kind: answerKind(top) } : {}),
-        p: top?.score ?? 0,
-        correct: judge(q, a).correct && top !== undefined,
-        answerable: q.route !== 'none',
-      };
-      (q.split === 'held-out' ? heldOut : tune).push(sample);
-      bar.update(i + 1, questions.length);
+  const squadFiles = files.filter(isSquadFile);
+  const questions = files.filter((f) => !squadFiles.includes(f)).flatMap((f) => readDemoQuestions(f));
+  if (questions.length) {
+    const pipeline = await openPipeline(ctx.config, ctx.models, { calibration });
+    try {
+      const bar = progressBar('questions');
+      for (const [i, q] of questions.entries()) {
+        const a = await pipeline.ask({ question: q.question });
+        (q.split === 'held-out' ? heldOut : tune).push(sampleOf(a, judge(q, a).correct, q.route !== 'none'));
+        bar.update(i + 1, questions.length);
+      }
+      bar.stop();
+    } finally {
+      await pipeline.close();
     }
-    bar.stop();
-  } finally {
-    await pipeline.close();
+  }
+  for (const file of squadFiles) {
+    const data = loadSquad(file);
+    const asked = sampleEvenly(
+      data.questions.filter((q) => articleSplit(q.title) === 'tune'),
+      limit,
+    );
+    const vecBar = progressBar(`${basename(file)} passage vectors`);
+    await withSquadPipeline(
+      ctx.config,
+      ctx.models,
+      file,
+      async (pipeline) => {
+        vecBar.stop();
+        const bar = progressBar(`${basename(file)} questions`);
+        for (const [i, q] of asked.entries()) {
+          const a = await pipeline.ask({ question: q.question });
+          const o = outcomeOf(q, a);
+          tune.push(sampleOf(a, q.answers.length > 0 && o.f1 >= OPEN_CORRECT_F1, q.answers.length > 0));
+          bar.update(i + 1, asked.length);
+        }
+        bar.stop();
+      },
+      { calibration, onProgress: (_, d, t) => vecBar.update(d, t) },
+    );
   }
   return { tune, heldOut };
 }
@@ -383,7 +423,7 @@ async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string
     });
   }
   const target = opts.targetPrecision ?? ANSWER_PRECISION;
-  const { tune, heldOut } = await answerSamples(ctx, base, files);
+  const { tune, heldOut } = await answerSamples(ctx, base, files, opts.limit);
   const { routes, notes } = fitAnswerCalibration(tune);
   const curve = answerCurve(tune, routes);
   const choice = chooseThreshold(curve, target);
@@ -391,7 +431,7 @@ async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string
     `${s.length} (${s.filter((x) => !x.answerable).length} unanswerable)`;
   const fittedOn =
     `top answers to ${count(tune)} questions of ${files.map((f) => basename(f)).join(', ')} ` +
-    `(tune split) through the whole pipeline over ${ctx.config.workspace}` +
+    `(tune split) through the whole pipeline over the workspace ${basename(ctx.config.workspace)}` +
     (notes.length ? `; ${notes.join('; ')}` : '');
   writeCalibrationFile(out, {
     ...base,
@@ -469,8 +509,9 @@ export function registerTrainCalibration(train: Command): void {
     )
     .option(
       '--answers <files...>',
-      "fit the second stage instead: the whole pipeline's top answers over this workspace to demo-format " +
-        'question sets (tune split; held-out questions are only reported), and the threshold on them',
+      "fit the second stage instead: the whole pipeline's top answers to demo-format question sets over " +
+        'this workspace (tune split; held-out questions are only reported) and to SQuAD files over their own ' +
+        'paragraphs (the tune half of the articles, --limit questions), and the threshold on them',
     )
     .option(
       '--reader-only',

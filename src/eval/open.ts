@@ -4,9 +4,20 @@
  * rather than the reader on its gold paragraph alone. An abstention is the empty answer, as
  * SQuAD 2.0 scores it.
  */
+import { fnv1a } from '../core/hash.js';
 import type { Answer } from '../core/types.js';
 import { evaluateSquad, f1Score, type SquadMetrics } from './squad.js';
 import type { LoadedSquad, SquadQuestion } from './squad-data.js';
+
+export type ArticleSplit = 'tune' | 'held-out';
+
+/**
+ * Whole articles on one side, by a hash of their title: the answer-level calibration is fitted on
+ * the tune half and `qa eval open --split held-out` reports the other, so no paragraph is on both.
+ */
+export function articleSplit(title: string): ArticleSplit {
+  return fnv1a(title) % 2 === 0 ? 'tune' : 'held-out';
+}
 
 /** An answered question counts as right at this F1 or more (the calibration's MRC criterion). */
 export const OPEN_CORRECT_F1 = 0.5;
