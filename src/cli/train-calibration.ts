@@ -89,6 +89,16 @@ function parseProbability(v: string): number {
   return x;
 }
 
+/** The threshold chosen, and whether it reached the target precision. */
+function describeChoice(choice: { threshold: number; met: boolean }, target: number): string {
+  return (
+    `threshold ${choice.threshold.toFixed(2)}: ` +
+    (choice.met
+      ? `the smallest with precision ≥ ${target}`
+      : `no threshold reaches precision ${target}; the most precise one`)
+  );
+}
+
 const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(3));
 
 /** The calibration file a fit starts from: the one at --out, else the installed one. */
@@ -327,10 +337,7 @@ async function fitAll(run: FitRun) {
       ].join(' '),
     ),
     '',
-    `threshold ${choice.threshold.toFixed(2)}: ` +
-      (choice.met
-        ? `the smallest with precision ≥ ${target}`
-        : `no threshold reaches precision ${target}; the most precise one`),
+    describeChoice(choice, target),
     ...stale,
     `wrote ${out}`,
   ];
@@ -465,10 +472,7 @@ async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string
       ].join(' '),
     ),
     '',
-    `threshold ${choice.threshold.toFixed(2)}: ` +
-      (choice.met
-        ? `the smallest with precision ≥ ${target}`
-        : `no threshold reaches precision ${target}; the most precise one`),
+    describeChoice(choice, target),
     `  tune (${count(tune)}): ${describe(at(tune))}`,
     ...(heldOut.length ? [`  held-out (${count(heldOut)}): ${describe(at(heldOut))}`] : []),
     `wrote ${out}`,

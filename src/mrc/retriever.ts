@@ -23,7 +23,8 @@ export const PASSAGES_FTS: FtsIndex = {
   rows: 'passages',
   weights: [1, 1],
 };
-const RRF_K = 60;
+/** Reciprocal rank fusion's constant (Cormack et al. 2009). */
+export const RRF_K = 60;
 /** How deep each list goes before fusion. */
 const FUSION_DEPTH = 100;
 

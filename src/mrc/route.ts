@@ -14,7 +14,7 @@ import { normalizeAnswer } from '../eval/squad.js';
 import { sentenceSpans } from '../parse/analyse.js';
 import { softmax } from './decode.js';
 import type { SpanReader } from './reader.js';
-import type { RetrievalMode, RetrievedPassage, Retriever } from './retriever.js';
+import { type RetrievalMode, type RetrievedPassage, type Retriever, RRF_K } from './retriever.js';
 import { DocTopics } from './topics.js';
 
 /**
@@ -39,7 +39,6 @@ export interface MrcOptions {
   form?: AnswerForm;
 }
 
-const RRF_K = 60;
 /** How deep the ordinary retrieval goes when the question names a subject. */
 const ABOUT_DEPTH = 30;
 /** At most this many of a subject's passages are weighed. */
