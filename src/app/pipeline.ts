@@ -10,18 +10,29 @@ import type {
   Answer,
   AskRequest,
   Candidate,
+  DialogueTurn,
   ParsedQuestion,
   QuestionScope,
   RouteName,
   RouteTiming,
+  TurnTopic,
 } from '../core/types.js';
 import { foldLabel } from '../core/words.js';
+import {
+  isPronoun,
+  MAX_HISTORY,
+  type Named,
+  type PriorTurn,
+  type Rewrite,
+  rewrites,
+} from '../dialogue/followup.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import type { KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
 import type { ModelRegistry } from '../mrc/models.js';
 import { type AnswerForm, MrcRoute } from '../mrc/route.js';
-import { type Calibration, DEFAULT_CALIBRATION, forReader, rank } from '../rank/ranker.js';
+import { analyse } from '../parse/analyse.js';
+import { type Calibration, DEFAULT_CALIBRATION, forReader, isDescriptive, rank } from '../rank/ranker.js';
 import { verify } from '../rank/verify.js';
 import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
@@ -30,6 +41,9 @@ import { openRetrieval } from './retrieval.js';
 import { dataAsOf, openWorkspaceDb } from './workspace.js';
 
 export const ROUTES: readonly RouteName[] = ['kbqa', 'mrc', 'cqa'];
+
+/** Standalone readings of a follow-up asked at most. */
+const MAX_READINGS = 3;
 
 /** Turns question text into a parse; the learned parser, or a stand-in while none is installed. */
 export type Parse = (text: string) => ParsedQuestion;
@@ -60,7 +74,7 @@ function withDeadline<T>(p: Promise<T>, ms: number, route: RouteName): Promise<T
 
 /** How the MRC route should answer: descriptive questions get passages, factoids spans. */
 export function answerForm(pq: Pick<ParsedQuestion, 'type' | 'answerType'>): AnswerForm {
-  if (pq.type === 'definition' || pq.type === 'howto' || pq.answerType === 'description') return 'passage';
+  if (isDescriptive(pq)) return 'passage';
   if (pq.type === 'factoid' || pq.type === 'list') return pq.answerType === 'entity' ? 'auto' : 'span';
   return 'span';
 }
@@ -162,7 +176,7 @@ export class Pipeline {
 
   /**
    * What the question is about: the subjects of documents it names, directly or through the KB
-   * linker's names and aliases, and the names in it that nothing in the workspace knows.
+   * linker's names and aliases; when there are none, the names read evidence must mention.
    */
   private scopeOf(pq: ParsedQuestion): QuestionScope {
     const linker = this.routes.kbqa?.linker;
@@ -172,16 +186,22 @@ export class Pipeline {
       return top && linker ? [m.text, ...linker.labelsOf(top.iri)] : [m.text];
     });
     const about = this.routes.mrc?.topics.subjectsIn(pq.normalized, names) ?? [];
-    const known = new Set(
-      [...linked.map((m) => m.text), ...about].flatMap((n) => foldLabel(n).split(' ')).filter(Boolean),
-    );
-    // Only a question that names nothing known is checked for unknown names: beside a known
-    // subject, a capitalised word is more often a qualifier ("East and West Germany") than a topic.
-    const unknown =
-      known.size > 0
-        ? []
-        : pq.mentions.map((m) => m.text).filter((t) => foldLabel(t.replace(/['’]s$/u, '')) !== '');
-    return { about, unknown };
+    // Beside a document subject, a capitalised word is more often a qualifier ("East and West
+    // Germany") than a topic: names are checked only when no document is about the question.
+    if (about.length > 0) return { about, named: [] };
+    const linkedWords = new Set(linked.flatMap((m) => foldLabel(m.text).split(' ')));
+    const others = pq.mentions
+      .map((m) => m.text.replace(/['’]s$/u, ''))
+      .filter(
+        (t) =>
+          foldLabel(t) !== '' &&
+          !foldLabel(t)
+            .split(' ')
+            .some((w) => linkedWords.has(w)),
+      );
+    // A short or lower-case link is as often a code or a word ("my", "Am") as a name.
+    const linkedNames = linked.map((m) => m.text).filter((t) => t.length > 3 && /^\p{Lu}/u.test(t));
+    return { about, named: [...linkedNames, ...others] };
   }
 
   private async runRoute(
@@ -207,8 +227,96 @@ export class Pipeline {
     return [];
   }
 
+  /**
+   * The things a text names that the workspace knows, in text order: KB entities (by their label),
+   * documents' subjects, and, failing those, capitalised names as written.
+   */
+  findNames(text: string): Named[] {
+    const found: Named[] = [];
+    const overlaps = (s: number, e: number) => found.some((n) => n.start < e && s < n.end);
+    for (const m of this.routes.kbqa?.linker.link(text) ?? []) {
+      const top = m.candidates[0];
+      if (top && !overlaps(m.start, m.end)) {
+        found.push({ label: top.label, id: top.iri, start: m.start, end: m.end, surface: m.text });
+      }
+    }
+    for (const n of this.routes.mrc?.topics.namesIn(text) ?? []) {
+      if (!overlaps(n.start, n.end)) {
+        found.push({
+          label: n.label,
+          id: n.subject,
+          start: n.start,
+          end: n.end,
+          surface: text.slice(n.start, n.end),
+        });
+      }
+    }
+    for (const m of analyse(text).mentions) {
+      if (!overlaps(m.start, m.end))
+        found.push({ label: m.text, start: m.start, end: m.end, surface: m.text });
+    }
+    return found.filter((n) => !isPronoun(n.surface)).sort((a, b) => a.start - b.start);
+  }
+
+  /** Earlier turns as standalone questions with their topics: as the client echoed them, else re-read. */
+  private priorTurns(history: readonly DialogueTurn[]): PriorTurn[] {
+    const prior: PriorTurn[] = [];
+    for (const h of history.slice(-MAX_HISTORY)) {
+      const resolved =
+        h.resolved ?? rewrites(h.question, prior, (t) => this.findNames(t))[0]?.resolved ?? h.question;
+      const named = this.findNames(resolved)[0];
+      prior.push({
+        question: h.question,
+        resolved,
+        ...(named
+          ? { topic: { label: named.label, surface: named.surface, ...(named.id ? { id: named.id } : {}) } }
+          : {}),
+        ...(h.answer ? { answer: h.answer } : {}),
+      });
+    }
+    return prior;
+  }
+
+  /**
+   * A question, with the conversation before it: each standalone reading it allows is asked in
+   * turn, and the first answered with confidence is kept (else the most likely reading's abstention).
+   */
   async ask(req: AskRequest): Promise<Answer> {
     const t0 = performance.now();
+    if (!req.history?.length) return this.askOne(req, t0);
+    const text = req.question.trim();
+    if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
+    const prior = this.priorTurns(req.history);
+    const options = rewrites(text, prior, (t) => this.findNames(t)).slice(0, MAX_READINGS);
+    let kept: { answer: Answer; reading: Rewrite } | undefined;
+    for (const reading of options) {
+      const answer = await this.askOne({ ...req, question: reading.resolved }, t0);
+      if (!kept) kept = { answer, reading };
+      if (!answer.abstained) {
+        kept = { answer, reading };
+        break;
+      }
+    }
+    const { answer, reading } = kept as { answer: Answer; reading: Rewrite };
+    const topic = reading.topic ?? this.topicOf(answer);
+    return {
+      ...answer,
+      question: req.question,
+      resolved: reading.resolved,
+      ...(topic ? { topic: { label: topic.label, ...(topic.id ? { id: topic.id } : {}) } } : {}),
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** What an answer is about when its question named nothing: the subject of its passage. */
+  private topicOf(a: Answer): TurnTopic | undefined {
+    const e = a.answers[0]?.evidence;
+    if (e?.kind !== 'passage' || !e.title) return undefined;
+    const [named] = this.routes.mrc?.topics.namesIn(e.title) ?? [];
+    return named ? { label: named.label, id: named.subject } : undefined;
+  }
+
+  private async askOne(req: AskRequest, t0: number): Promise<Answer> {
     const text = req.question.trim();
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
     const parsed = this.opts.parse(text);

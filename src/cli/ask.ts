@@ -8,10 +8,12 @@ import { openPipeline } from '../app/open.js';
 import { ROUTES } from '../app/pipeline.js';
 import { QaError } from '../core/errors.js';
 import type { Answer, Candidate, RouteName } from '../core/types.js';
+import { readHistory } from '../dialogue/history.js';
 import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
 import { progressBar } from './progress.js';
 
 interface AskOptions {
+  history?: string;
   context?: string;
   contextFile?: string;
   topK?: number;
@@ -36,8 +38,9 @@ function evidenceLine(c: Candidate): string {
   return `community thread #${e.threadId}: ${JSON.stringify(e.question.slice(0, 80))}`;
 }
 
-function printAnswer(a: Answer): void {
+export function printAnswer(a: Answer): void {
   const best = a.answers[0];
+  if (a.resolved && a.resolved !== a.question) process.stdout.write(`  answered as: ${a.resolved}\n`);
   process.stdout.write(
     best && !a.abstained ? `${best.text}\n` : `no answer: ${a.reason ?? 'nothing found'}\n`,
   );
@@ -60,8 +63,10 @@ function printAnswer(a: Answer): void {
       `threshold ${a.explanation.threshold}\n`,
   );
   for (const c of a.explanation.candidates) {
+    const failed = (c.checks ?? []).filter((x) => !x.passed).map((x) => `${x.check}: ${x.detail}`);
     process.stdout.write(
-      `    [${c.route}] raw ${c.raw.toFixed(3)} → ${c.calibrated.toFixed(3)}  ${JSON.stringify(c.text.slice(0, 60))}\n`,
+      `    [${c.route}] raw ${c.raw.toFixed(3)} → ${c.calibrated.toFixed(3)}  ${JSON.stringify(c.text.slice(0, 60))}` +
+        `${failed.length ? `  (failed ${failed.join('; ')})` : ''}\n`,
     );
   }
 }
@@ -73,6 +78,7 @@ async function askPipeline(ctx: CliContext, question: string, opts: AskOptions):
   try {
     const answer = await pipeline.ask({
       question,
+      ...(opts.history ? { history: readHistory(opts.history) } : {}),
       ...(opts.routes ? { routes: opts.routes } : {}),
       topK: Math.max(1, opts.topK ?? 3),
       ...(opts.explain ? { explain: true } : {}),
@@ -103,6 +109,10 @@ export function registerAsk(program: Command): void {
     .command('ask')
     .description('answer a question from the workspace, or from a passage given with --context')
     .argument('<question>', 'the question')
+    .option(
+      '--history <file>',
+      'earlier turns of the conversation: a JSON array of {question, answer?, resolved?}',
+    )
     .option('--context <text>', 'the passage to read')
     .option('--context-file <file>', 'read the passage from a text file')
     .option('--top-k <n>', 'answers to show', parseIntOption('--top-k'), 3)
@@ -119,6 +129,12 @@ export function registerAsk(program: Command): void {
       if (opts.context === undefined && opts.contextFile === undefined) {
         await askPipeline(ctx, question, opts);
         return;
+      }
+      if (opts.history !== undefined) {
+        throw new QaError(
+          'bad_input',
+          '--history goes with the workspace, not with a passage given by --context',
+        );
       }
       const context = passage(opts);
       const name = readerName(ctx);

@@ -3,8 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
+import { registerChat } from './chat.js';
 import { parseIntOption } from './context.js';
 import { registerEvalDemo } from './eval-demo.js';
+import { registerEvalDialogues } from './eval-dialogues.js';
 import { registerEvalKbqa } from './eval-kbqa.js';
 import { registerEvalMetaqa } from './eval-metaqa.js';
 import { registerEvalOpen } from './eval-open.js';
@@ -28,6 +30,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--threads <n>', 'ONNX threads per session').argParser(parseIntOption('--threads')))
     .exitOverride();
   registerAsk(program);
+  registerChat(program);
   registerIngest(program);
   registerInit(program);
   registerModels(program);
@@ -42,6 +45,7 @@ export function buildProgram(): Command {
   registerEvalStackFaq(evalCmd);
   registerEvalRouting(evalCmd);
   registerEvalDemo(evalCmd);
+  registerEvalDialogues(evalCmd);
   registerEvalOpen(evalCmd);
   return program;
 }

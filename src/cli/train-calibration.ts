@@ -60,7 +60,13 @@ import {
   toCalibration,
   writeCalibrationFile,
 } from '../rank/calibration-file.js';
-import { answerKind, type Calibration, DEFAULT_CALIBRATION, forReader } from '../rank/ranker.js';
+import {
+  answerKind,
+  type Calibration,
+  DEFAULT_CALIBRATION,
+  forReader,
+  isDescriptive,
+} from '../rank/ranker.js';
 import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
 import { DEFAULT_ROUTING_DATA } from './eval-routing.js';
 import { progressBar } from './progress.js';
@@ -353,7 +359,7 @@ function isSquadFile(file: string): boolean {
 function sampleOf(a: Answer, correct: boolean, answerable: boolean): AnswerSample {
   const top = a.answers[0];
   return {
-    ...(top ? { kind: answerKind(top) } : {}),
+    ...(top ? { kind: answerKind(top, isDescriptive(a.parsed)) } : {}),
     p: top?.score ?? 0,
     correct: correct && top !== undefined,
     answerable,

@@ -88,8 +88,26 @@ export interface ParsedQuestion {
   routeWeights: Record<RouteName, number>;
 }
 
+/** An earlier turn of a conversation, as the client showed it. */
+export interface DialogueTurn {
+  question: string;
+  /** The top answer's text as shown, or null (or absent) when the system abstained. */
+  answer?: string | null;
+  /** The standalone question the server answered it as (echoed back from its `resolved`). */
+  resolved?: string;
+}
+
+/** What a turn is about: a KB entity, a document's subject, or a name as written. */
+export interface TurnTopic {
+  label: string;
+  /** The KB entity's IRI, or the documents' subject key. */
+  id?: string;
+}
+
 export interface AskRequest {
   question: string;
+  /** Earlier turns of the conversation, oldest first; the server keeps no state. */
+  history?: DialogueTurn[];
   /** Routes to run (default: all that have data). */
   routes?: RouteName[];
   /** Reader model for the MRC route (default: from config). */
@@ -107,8 +125,11 @@ export interface AskRequest {
 export interface QuestionScope {
   /** Subjects the question names that documents are about (folded: "kenya"). */
   about: string[];
-  /** Names in the question nothing in the workspace knows ("Wakanda"), as written. */
-  unknown: string[];
+  /**
+   * When no document is about what the question names: the names read evidence must mention, as
+   * written — KB entities without documents ("Lima") and names nothing knows ("Wakanda").
+   */
+  named: string[];
 }
 
 export type CheckName = 'time-scope' | 'entity' | 'answer-type' | 'coverage';
@@ -147,6 +168,10 @@ export interface RouteTiming {
 
 export interface Answer {
   question: string;
+  /** The standalone question answered, when a conversation's history changed it ("How many people live in Lima?"). */
+  resolved?: string;
+  /** What the question is about, when the workspace knows. */
+  topic?: TurnTopic;
   /** Best first; empty when abstained. */
   answers: Candidate[];
   abstained: boolean;

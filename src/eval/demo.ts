@@ -14,7 +14,7 @@ const text = z.string().trim().min(1);
 /** Tune questions may guide development; held-out ones never do, and are reported apart. */
 const split = z.enum(['tune', 'held-out']).optional();
 
-const demoQuestion = z.discriminatedUnion('route', [
+export const demoQuestion = z.discriminatedUnion('route', [
   z
     .object({ id: text, route: z.literal('kbqa'), question: text, answers: z.array(text).min(1), split })
     .strict(),

@@ -83,7 +83,10 @@ export class MrcRoute {
     if (passages.length === 0) return { candidates: [], passages };
     const spans = await this.readSpans(question, passages, reader, opts.spansPerPassage ?? 2);
     if (form === 'span' || (form === 'auto' && !section)) return { candidates: spans, passages };
-    return { candidates: this.describe(passages, spans, section, reader.name), passages };
+    const described = this.describe(passages, spans, section, reader.name, form);
+    // A factoid-looking question that names a section ("what currency does Greece use" is near
+    // "Economy") keeps its spans: a span the reader is sure of still wins over the section.
+    return { candidates: form === 'auto' ? [...described, ...spans] : described, passages };
   }
 
   /**
@@ -171,6 +174,7 @@ export class MrcRoute {
     spans: readonly Candidate[],
     section: { docId: number; match: number } | undefined,
     reader: string,
+    form: AnswerForm,
   ): Candidate[] {
     const p = passages.find((x) => x.docId === section?.docId) ?? passages[0];
     if (!p) return [];
@@ -194,7 +198,9 @@ export class MrcRoute {
     return [
       {
         text: p.text.slice(start, end),
-        score: Math.max(sectionScore, spanScore),
+        // Asked for a description, a confident span makes the passage likelier right; asked
+        // for a section only by how the question reads, the section match alone counts.
+        score: form === 'passage' ? Math.max(sectionScore, spanScore) : sectionScore,
         route: 'mrc',
         form: 'passage',
         evidence,

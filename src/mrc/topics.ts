@@ -33,6 +33,8 @@ export function splitTitle(title: string): { subject: string; section?: string }
 export class DocTopics {
   private readonly byDoc = new Map<number, DocTopic>();
   private readonly bySubject = new Map<string, DocTopic[]>();
+  /** Each subject as its titles write it ("Kenya"). */
+  private readonly names = new Map<string, string>();
   /** Each part of a coordinated subject ("antigua" of "antigua and barbuda") names it, when only it. */
   private readonly parts = new Map<string, string | null>();
   private readonly longest: number;
@@ -52,6 +54,7 @@ export class DocTopics {
       };
       list.push(topic);
       this.bySubject.set(key, list);
+      if (!this.names.has(key)) this.names.set(key, subject);
       this.byDoc.set(d.id, topic);
     }
     for (const key of this.bySubject.keys()) {
@@ -92,28 +95,44 @@ export class DocTopics {
   }
 
   /**
-   * The subjects a question names: its word n-grams that are a subject ("kenya's" counts as
-   * "kenya"), and the `names` the KB linker found in it. Longest first, never overlapping.
+   * The subjects a question names, where: its word n-grams that are a subject ("kenya's" counts as
+   * "kenya", "antigua" as "antigua and barbuda"). Longest first, never overlapping; in text order.
    */
+  namesIn(question: string): Array<{ subject: string; label: string; start: number; end: number }> {
+    const ws = [...question.matchAll(/[\p{L}\p{N}]+(?:[-'’.&][\p{L}\p{N}]+)*/gu)].map((m) => ({
+      key: foldLabel(m[0].replace(/['’]s$/u, '')),
+      start: m.index,
+      end: m.index + m[0].replace(/['’]s$/u, '').length,
+    }));
+    const taken = new Array<boolean>(ws.length).fill(false);
+    const found: Array<{ subject: string; label: string; start: number; end: number }> = [];
+    for (let n = Math.min(this.longest, ws.length); n >= 1; n--) {
+      for (let i = 0; i + n <= ws.length; i++) {
+        if (taken.slice(i, i + n).some(Boolean)) continue;
+        const k = this.subjectNamed(
+          ws
+            .slice(i, i + n)
+            .map((w) => w.key)
+            .join(' '),
+        );
+        if (!k) continue;
+        for (let j = i; j < i + n; j++) taken[j] = true;
+        const first = ws[i] as { start: number };
+        const last = ws[i + n - 1] as { end: number };
+        found.push({ subject: k, label: this.names.get(k) ?? k, start: first.start, end: last.end });
+      }
+    }
+    return found.sort((a, b) => a.start - b.start);
+  }
+
+  /** The subjects a question names directly, and those among the KB linker's `names` and aliases. */
   subjectsIn(question: string, names: readonly string[] = []): string[] {
     const found = new Set<string>();
     for (const n of names) {
       const k = this.subjectNamed(foldLabel(n));
       if (k) found.add(k);
     }
-    const ws = foldLabel(question.replace(/['’]s\b/gu, ''))
-      .split(' ')
-      .filter(Boolean);
-    const taken = new Array<boolean>(ws.length).fill(false);
-    for (let n = Math.min(this.longest, ws.length); n >= 1; n--) {
-      for (let i = 0; i + n <= ws.length; i++) {
-        if (taken.slice(i, i + n).some(Boolean)) continue;
-        const k = this.subjectNamed(ws.slice(i, i + n).join(' '));
-        if (!k) continue;
-        found.add(k);
-        for (let j = i; j < i + n; j++) taken[j] = true;
-      }
-    }
+    for (const n of this.namesIn(question)) found.add(n.subject);
     return [...found];
   }
 }

@@ -47,7 +47,9 @@ export interface AnswerCalibration {
 
 /**
  * What kind of answer a merged answer is, for the second stage: its lead's route, or 'passage' for
- * a descriptive answer (a passage chosen for a section, not a span the reader found).
+ * a passage given whole to a question that asked for a description. A passage offered because a
+ * factoid question reads like a section's name ("what currency does Greece use" near "Economy")
+ * is the reader's guess, and is weighed as one.
  */
 export type AnswerKind = RouteName | 'passage';
 
@@ -55,8 +57,8 @@ export type AnswerCalibrations = Readonly<Record<RouteName, AnswerCalibration>> 
   readonly passage?: AnswerCalibration;
 };
 
-export function answerKind(c: Pick<Candidate, 'route' | 'form'>): AnswerKind {
-  return c.form === 'passage' ? 'passage' : c.route;
+export function answerKind(c: Pick<Candidate, 'route' | 'form'>, descriptive: boolean): AnswerKind {
+  return c.form === 'passage' && descriptive ? 'passage' : c.route;
 }
 
 export const DEFAULT_CALIBRATION: Calibration = {
@@ -167,12 +169,21 @@ export function mergeCandidates(candidates: readonly Candidate[]): Candidate[] {
     .sort((x, y) => y.score - x.score);
 }
 
+/** A question asking for a description ("tell me about…", "why…", "how does…"). */
+export function isDescriptive(parsed: Partial<Pick<ParsedQuestion, 'type' | 'answerType'>>): boolean {
+  return parsed.type === 'definition' || parsed.type === 'howto' || parsed.answerType === 'description';
+}
+
 /** The second stage (Calibration.answers) on merged answers, best first again. */
-export function finalScores(merged: readonly Candidate[], answers: Calibration['answers']): Candidate[] {
+export function finalScores(
+  merged: readonly Candidate[],
+  answers: Calibration['answers'],
+  descriptive = false,
+): Candidate[] {
   if (!answers) return [...merged];
   return merged
     .map((c) => {
-      const kind = answerKind(c);
+      const kind = answerKind(c, descriptive);
       const { a, b } = (kind === 'passage' ? answers.passage : undefined) ?? answers[c.route];
       return { ...c, score: sigmoid(a * logit(c.score) + b) };
     })
@@ -206,7 +217,7 @@ export function priorOver(
 
 export function rank(
   candidates: readonly Candidate[],
-  parsed: Pick<ParsedQuestion, 'routeWeights'>,
+  parsed: Pick<ParsedQuestion, 'routeWeights'> & Partial<Pick<ParsedQuestion, 'type' | 'answerType'>>,
   cal: Calibration,
   topK: number,
   ranRoutes: readonly RouteName[],
@@ -233,6 +244,7 @@ export function rank(
   const merged = finalScores(
     mergeCandidates(scaled.filter((_, i) => (verified[i]?.factor ?? 1) > 0)),
     cal.answers,
+    isDescriptive(parsed),
   );
   const best = merged[0];
   if (!best) {

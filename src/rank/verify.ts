@@ -6,8 +6,8 @@
  * - time-scope: the data was written at one time (`asOf`); a question about a later year, the
  *   future ("tomorrow"), or the present of a stale archive ("right now", "current") is out of its
  *   reach — unless the evidence itself speaks of that time (a thread titled "a current list of…").
- * - entity: evidence about another subject than the one the question names, or evidence that
- *   never mentions a name the question holds and nothing in the workspace knows ("Wakanda").
+ * - entity: evidence about another subject than the one the question names, or, when no document
+ *   is about what it names, read evidence that never mentions those names ("Wakanda", "Lima").
  * - coverage: read evidence holds some of the question's key words.
  * - answer-type: "who" wants a name, "when" a date, "how many" a number, "where" not a number; a
  *   community thread that answers another kind of question ("where is…" for "who is…") fails too.
@@ -94,15 +94,15 @@ function entity(c: Candidate, scope: QuestionScope, evidence: string): CheckResu
       };
     }
   }
-  if (scope.unknown.length === 0)
+  if (scope.named.length === 0 || e.kind === 'sparql')
     return scope.about.length && e.kind === 'passage' ? pass('entity') : undefined;
   const folded = ` ${foldLabel(evidence)} `;
-  const missing = scope.unknown.filter((n) => !folded.includes(` ${foldLabel(n)} `));
+  const missing = scope.named.filter((n) => !folded.includes(` ${foldLabel(n)} `));
   if (missing.length) {
     return {
       check: 'entity',
       passed: false,
-      detail: `nothing in the data is known as ${missing.map((m) => `"${m}"`).join(', ')}, and the evidence does not name it`,
+      detail: `the question names ${missing.map((m) => `"${m}"`).join(', ')}, which no document is about, and the evidence does not mention it`,
     };
   }
   return pass('entity');

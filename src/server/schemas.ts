@@ -3,6 +3,8 @@
  * document is generated from them, and the tests check responses against them.
  */
 import { z } from 'zod';
+import { MAX_HISTORY } from '../dialogue/followup.js';
+import { dialogueTurnSchema } from '../dialogue/history.js';
 
 /** Every named schema, as `components.schemas` of the OpenAPI document. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -13,6 +15,8 @@ export const routeName = z
 
 /** Model folder names, as the registry accepts them. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+const dialogueTurn = dialogueTurnSchema.register(apiSchemas, { id: 'DialogueTurn' });
 
 export const askRequest = z
   .strictObject({
@@ -30,6 +34,11 @@ export const askRequest = z
     reader: z.string().max(100).regex(MODEL_NAME, 'not a model name').optional(),
     topK: z.int().min(1).max(20).optional(),
     explain: z.boolean().optional(),
+    history: z
+      .array(dialogueTurn)
+      .max(MAX_HISTORY, `at most ${MAX_HISTORY} earlier turns; send the most recent ones`)
+      .optional()
+      .describe('Earlier turns of the conversation, oldest first; the server keeps no state'),
   })
   .register(apiSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
 
@@ -176,6 +185,14 @@ export const routeTiming = z
 export const answer = z
   .object({
     question: z.string(),
+    resolved: z
+      .string()
+      .optional()
+      .describe('With `history`: the standalone question answered ("How many people live in Lima?")'),
+    topic: z
+      .object({ label: z.string(), id: z.string().optional() })
+      .optional()
+      .describe("With `history`: what the turn is about (a KB entity's IRI or a documents' subject)"),
     answers: z.array(candidate),
     abstained: z.boolean(),
     reason: z.string().optional(),

@@ -174,8 +174,44 @@ function timings(a) {
   ];
 }
 
-function renderAnswer(a) {
-  const body = a.abstained
+/* ---- the conversation: earlier turns above the box, the latest answer below it ---- */
+
+const STORE = 'qa.conversation';
+const MAX_TURNS = 20;
+
+/** Turns as kept in the page and in local storage: the question and what the answer was. */
+let turns = loadTurns();
+
+function loadTurns() {
+  try {
+    const t = JSON.parse(localStorage.getItem(STORE) ?? '[]');
+    return Array.isArray(t) ? t.slice(-MAX_TURNS) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveTurns() {
+  try {
+    localStorage.setItem(STORE, JSON.stringify(turns));
+  } catch {
+    // Storage full or off: the conversation still lives in the page.
+  }
+}
+
+/** What is kept of an answer: enough to show the turn again and to send it as history. */
+function compact(question, a) {
+  return {
+    question,
+    resolved: a.resolved,
+    abstained: a.abstained,
+    reason: a.reason,
+    answers: a.answers.slice(0, 3),
+  };
+}
+
+function answerBody(a) {
+  return a.abstained
     ? el(
         'div',
         { class: 'card no-answer', id: 'no-answer' },
@@ -183,7 +219,49 @@ function renderAnswer(a) {
         el('p', {}, a.reason ?? 'nothing likely enough to be right was found'),
       )
     : el('ol', { class: 'answers', 'aria-label': 'Answers, best first' }, a.answers.map(candidate));
-  $('result').replaceChildren(body, ...timings(a).flat().filter(Boolean));
+}
+
+/** "answered as: …" under a follow-up the server read as another question. */
+function resolvedLine(turn) {
+  return turn.resolved && turn.resolved !== turn.question
+    ? el('p', { class: 'resolved muted' }, 'answered as: ', el('q', {}, turn.resolved))
+    : null;
+}
+
+function earlierTurn(turn) {
+  const top = turn.abstained ? undefined : turn.answers[0];
+  return el(
+    'li',
+    { class: 'turn' },
+    el('p', { class: 'turn-question' }, turn.question),
+    resolvedLine(turn),
+    top ? el('ol', { class: 'answers' }, candidate(top, 0)) : el('p', { class: 'muted' }, 'No answer'),
+  );
+}
+
+function renderConversation(latest) {
+  const earlier = latest ? turns.slice(0, -1) : turns;
+  $('conversation').replaceChildren(...earlier.map(earlierTurn));
+  $('conversation').hidden = earlier.length === 0;
+  $('new-conversation').hidden = turns.length === 0;
+  if (latest) {
+    const turn = turns[turns.length - 1];
+    $('result').replaceChildren(
+      el('p', { class: 'turn-question' }, turn.question),
+      resolvedLine(turn),
+      answerBody(latest),
+      ...timings(latest).flat().filter(Boolean),
+    );
+  } else {
+    $('result').replaceChildren();
+  }
+}
+
+function newConversation() {
+  turns = [];
+  saveTurns();
+  renderConversation();
+  $('question').focus();
 }
 
 async function ask(event) {
@@ -199,7 +277,21 @@ async function ask(event) {
   $('result').replaceChildren(el('p', { class: 'muted' }, 'Thinking…'));
   try {
     const reader = $('reader').value;
-    renderAnswer(await api('POST', '/api/ask', { question, routes, ...(reader ? { reader } : {}) }));
+    const history = turns.map((t) => ({
+      question: t.question,
+      answer: t.abstained ? null : (t.answers[0]?.text ?? null),
+      ...(t.resolved ? { resolved: t.resolved } : {}),
+    }));
+    const a = await api('POST', '/api/ask', {
+      question,
+      routes,
+      ...(reader ? { reader } : {}),
+      ...(history.length ? { history } : {}),
+    });
+    turns = [...turns, compact(question, a)].slice(-MAX_TURNS);
+    saveTurns();
+    renderConversation(a);
+    $('question').value = '';
   } catch (e) {
     $('result').replaceChildren();
     showError($('ask-error'), e);
@@ -371,6 +463,7 @@ function route() {
 }
 
 $('ask-form').addEventListener('submit', ask);
+$('new-conversation').addEventListener('click', newConversation);
 $('search-form').addEventListener('submit', (e) => {
   e.preventDefault();
   loadThreads($('search').value.trim());
@@ -386,3 +479,4 @@ window.addEventListener('hashchange', route);
 loadInfo();
 loadThreads();
 route();
+renderConversation();

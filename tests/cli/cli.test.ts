@@ -206,6 +206,66 @@ describe('qa eval demo', () => {
   });
 });
 
+describe('conversations on the command line', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'qa-chat-'));
+
+  it('qa chat answers follow-ups with the turns before them, and :new starts over', () => {
+    expect(qa(['ingest', 'kb', join(ROOT, 'kb', 'geo.ttl'), '--workspace', ws]).code).toBe(0);
+    const r = qa(
+      ['chat', '--workspace', ws],
+      {},
+      'What is the capital of Peru?\nand how many people live there?\n:new\nhow many people live there?\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Lima');
+    expect(r.stdout).toContain('answered as: How many people live in Lima?');
+    expect(r.stdout).toContain('7,737,002');
+    expect(r.stdout).toContain('(new conversation)');
+    expect(r.stdout.trimEnd().split('(new conversation)')[1]).toContain('no answer');
+  });
+
+  it('qa ask --history and qa eval dialogues take the earlier turns from a file', () => {
+    const history = join(ws, 'history.json');
+    writeFileSync(
+      history,
+      JSON.stringify([{ question: 'What is the capital of Kenya?', answer: 'Nairobi' }]),
+    );
+    const r = qa(['ask', 'how many people live there?', '--history', history, '--workspace', ws, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ resolved: 'How many people live in Nairobi?' });
+    const bad = join(ws, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ question: 'q?', answer: 3 }]));
+    const refused = qa(['ask', 'and then?', '--history', bad, '--workspace', ws]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('bad.json');
+
+    const file = join(ws, 'dialogues.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dialogues: [
+          {
+            id: 'peru',
+            turns: [
+              { route: 'kbqa', question: 'What is the capital of Peru?', answers: ['Lima'] },
+              { route: 'kbqa', question: 'and its currency?', answers: ['Peruvian Sol'] },
+            ],
+          },
+        ],
+      }),
+    );
+    const d = qa(['eval', 'dialogues', file, '--workspace', ws, '--json']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout)).toMatchObject({
+      dialogues: 1,
+      first: { total: 1, correct: 1 },
+      followUps: { total: 1, correct: 1 },
+    });
+    const alone = qa(['eval', 'dialogues', file, '--workspace', ws, '--json', '--no-history']);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ followUps: { correct: 0 } });
+  });
+});
+
 describe('qa eval open', () => {
   it('asks a SQuAD file of the whole pipeline over all its paragraphs and scores it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));

@@ -71,7 +71,7 @@ describe('the second stage in the ranker', () => {
     evidence: { kind: 'sparql', query: text, entities: [], rows: 1 },
   });
 
-  it('maps each answer by its kind and reorders them', () => {
+  it('maps each answer by its kind and reorders them; a passage is its own kind only when a description was asked for', () => {
     const answers = {
       kbqa: { a: 1, b: 2 },
       mrc: { a: 1, b: -2 },
@@ -81,9 +81,12 @@ describe('the second stage in the ranker', () => {
     const out = finalScores(
       [cand('span', 0.6, 'mrc'), cand('value', 0.5, 'kbqa'), cand('text', 0.6, 'mrc', 'passage')],
       answers,
+      true,
     );
     expect(out.map((c) => c.text)).toEqual(['value', 'text', 'span']);
     expect(out[1]?.score).toBeCloseTo(0.6, 6);
+    const guessed = finalScores([cand('text', 0.6, 'mrc', 'passage')], answers, false);
+    expect(guessed[0]?.score).toBeLessThan(0.3);
   });
 
   it('abstains against the threshold on the final probability', () => {

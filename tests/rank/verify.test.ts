@@ -7,7 +7,7 @@ const parsed = (q: string): ParsedQuestion => ({
   ...analyse(q),
   routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 },
 });
-const scope = (s: Partial<QuestionScope> = {}): QuestionScope => ({ about: [], unknown: [], ...s });
+const scope = (s: Partial<QuestionScope> = {}): QuestionScope => ({ about: [], named: [], ...s });
 const opts = { asOf: 2015, thisYear: 2026 };
 
 function span(text: string, title: string, passage: string): Candidate {
@@ -112,9 +112,9 @@ describe('verify: entity', () => {
 
   it('lowers evidence that never names what nothing in the workspace knows', () => {
     const c = span('Wellington', 'New Zealand — Background', 'Its capital is Wellington.');
-    expect(failed(c, 'What is the capital of Wakanda?', scope({ unknown: ['Wakanda'] }))).toContain('entity');
+    expect(failed(c, 'What is the capital of Wakanda?', scope({ named: ['Wakanda'] }))).toContain('entity');
     const named = span('Wakanda City', 'Comics — Places', 'The capital of Wakanda is Wakanda City.');
-    expect(failed(named, 'What is the capital of Wakanda?', scope({ unknown: ['Wakanda'] }))).toEqual([]);
+    expect(failed(named, 'What is the capital of Wakanda?', scope({ named: ['Wakanda'] }))).toEqual([]);
   });
 });
 

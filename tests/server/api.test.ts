@@ -96,6 +96,36 @@ describe('POST /api/ask', () => {
     expectTypeOf<z.infer<typeof answerSchema>>().toEqualTypeOf<Answer>();
   });
 
+  it('answers a follow-up with the history it is sent, saying what it answered and what about', async () => {
+    const first = await call('POST', '/api/ask', { question: 'Tell me about green tea' });
+    expect(first.status).toBe(200);
+    const history = [{ question: 'Tell me about green tea', answer: first.body.answers[0]?.text ?? null }];
+    const r = await call('POST', '/api/ask', { question: 'Where did it originate?', history });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      question: 'Where did it originate?',
+      resolved: 'Where did Green tea originate?',
+      topic: { label: 'Green tea' },
+    });
+    expect(r.body.answers[0]?.text).toBe('China');
+    answerSchema.parse(r.body);
+  });
+
+  it('refuses a history it cannot use, naming the field', async () => {
+    const turns = Array.from({ length: 21 }, (_, i) => ({ question: `question ${i}?`, answer: null }));
+    const long = await call('POST', '/api/ask', { question: 'and then?', history: turns });
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toContain('at most 20 earlier turns');
+    const empty = await call('POST', '/api/ask', { question: 'and then?', history: [{ question: '' }] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.where).toBe('history[0].question');
+    const extra = await call('POST', '/api/ask', {
+      question: 'and then?',
+      history: [{ question: 'q?', score: 1 }],
+    });
+    expect(extra.status).toBe(400);
+  });
+
   it('answers from the documents with the passage as evidence and the time each route took', async () => {
     const r = await call('POST', '/api/ask', { question: 'How high is Mount Kenya?', topK: 3 });
     expect(r.status).toBe(200);

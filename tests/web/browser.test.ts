@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
 
   it('answers a descriptive question with the passage whole, and where it comes from', async () => {
     await ask('Tell me about green tea');
-    const first = page.locator('.answer').first();
+    const first = page.locator('#result .answer').first();
     await expect.poll(() => first.locator('.answer-passage').count()).toBe(1);
     expect(await first.locator('.badge').textContent()).toBe('mrc');
     expect(await first.locator('.answer-text').count()).toBe(0);
@@ -95,11 +95,33 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     expect(await first.locator('.evidence strong').first().textContent()).toBe('Green tea');
   });
 
+  it('keeps a conversation: follow-ups answered as standalone questions, kept over a reload, cleared on demand', async () => {
+    if (await page.locator('#new-conversation').isVisible()) await page.click('#new-conversation');
+    await ask('Tell me about green tea');
+    await page.fill('#question', 'Where did it originate?');
+    await page.press('#question', 'Enter');
+    await page.waitForSelector('#result .resolved');
+    expect(await page.locator('#result .resolved').textContent()).toBe(
+      'answered as: Where did Green tea originate?',
+    );
+    expect(await page.locator('#result .answer-text').first().textContent()).toBe('China');
+    expect(await page.locator('#conversation .turn-question').allTextContents()).toEqual([
+      'Tell me about green tea',
+    ]);
+    await page.reload();
+    await expect
+      .poll(() => page.locator('#conversation .turn-question').allTextContents())
+      .toEqual(['Tell me about green tea', 'Where did it originate?']);
+    await page.click('#new-conversation');
+    expect(await page.locator('#conversation').isHidden()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('qa.conversation'))).toBe('[]');
+  });
+
   it('says clearly when there is no answer, and why', async () => {
     await ask('zxqv florp blarg wibble?');
     expect(await page.locator('#no-answer h3').textContent()).toBe('No answer');
     expect(await page.locator('#no-answer p').textContent()).toMatch(/likely|no candidate/);
-    expect(await page.locator('.answer').count()).toBe(0);
+    expect(await page.locator('#result .answer').count()).toBe(0);
   });
 
   it('posts, answers, votes and accepts on the board, showing markup as text', async () => {

@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI on the bundled
     await page.fill('#question', question);
     await page.press('#question', 'Enter');
     await page.waitForSelector('#result h3');
-    return page.locator('.answer').first();
+    return page.locator('#result .answer').first();
   }
 
   it('says which routes have data', async () => {
