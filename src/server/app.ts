@@ -11,7 +11,7 @@ import { type Config, PACKAGE_ROOT } from '../core/config.js';
 import { registerAdmin } from './admin.js';
 import { registerApi } from './api.js';
 import { Board, registerCommunity } from './community.js';
-import { errorHandler, notFound } from './errors.js';
+import { errorHandler, methodNotAllowed, notFound, requireJson } from './errors.js';
 import { Gate } from './gate.js';
 import { Metrics } from './metrics.js';
 import { observe } from './observe.js';
@@ -88,6 +88,7 @@ export function createApp(
     board,
     refreshDocs: () => pipeline.refreshDocs(),
   });
+  app.use('/api', requireJson());
   app.use(express.json({ limit: '64kb' }));
   registerApi(app, {
     pipeline,
@@ -102,7 +103,7 @@ export function createApp(
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.render());
   });
-  app.use('/api', notFound());
+  app.use('/api', methodNotAllowed(app), notFound());
   app.use(express.static(WEB_DIR, { index: 'index.html', dotfiles: 'ignore' }));
   app.use(notFound());
   app.use(errorHandler(logger));

@@ -2,7 +2,7 @@
  * Every failure leaves as `{ "error": { "code", "message", "where" } }` with the status that says
  * whose fault it was. Unexpected errors are logged with their stack and answered without it.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { QaError } from '../core/errors.js';
@@ -37,8 +37,24 @@ export interface ErrorBody {
 /** body-parser's error types (it sets `type` and `status` on what it throws). */
 function parserError(err: unknown): HttpError | undefined {
   const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed')
+  if (type === 'entity.parse.failed') {
+    // Valid JSON that is not an object or array ("null", "42") is refused as such, not as bad JSON.
+    const raw = (err as { body?: unknown }).body;
+    try {
+      const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+      if (typeof raw === 'string') {
+        return new HttpError(
+          400,
+          'bad_input',
+          `expected a JSON object, got ${value === null ? 'null' : typeof value}`,
+          'body',
+        );
+      }
+    } catch {
+      // Not JSON at all.
+    }
     return new HttpError(400, 'bad_input', 'the body is not valid JSON', 'body');
+  }
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: number }).limit;
     return new HttpError(413, 'too_large', `the body is larger than ${limit ?? 'allowed'} bytes`, 'body');
@@ -76,6 +92,50 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, part:
   const issue = res.error.issues[0];
   const path = issue?.path.length ? jsonPath(issue.path) : part;
   throw new QaError('bad_input', issue?.message ?? 'invalid', { where: path });
+}
+
+/** A body that is not JSON is named by its content type rather than parsed as nothing. */
+export function requireJson(): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json')) {
+      throw new HttpError(
+        415,
+        'unsupported',
+        `expected a JSON body (Content-Type: application/json), got ${req.get('content-type') ?? 'no Content-Type'}`,
+        'content-type',
+      );
+    }
+    next();
+  };
+}
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean | undefined> };
+  match(path: string): boolean;
+}
+
+/** A known path asked with another method: 405, with the methods it has in `Allow`. */
+export function methodNotAllowed(app: Express): RequestHandler {
+  return (req, res, next) => {
+    // Mounted under /api, `req.path` is what follows the mount point.
+    const path = `${req.baseUrl}${req.path}`;
+    const allowed = new Set<string>();
+    for (const layer of (app.router as unknown as { stack: RouteLayer[] }).stack) {
+      if (!layer.route || !layer.match(path)) continue;
+      for (const [m, on] of Object.entries(layer.route.methods))
+        if (on && m !== '_all') allowed.add(m.toUpperCase());
+    }
+    if (allowed.size === 0) return next();
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const list = [...allowed].sort();
+    res.set('Allow', list.join(', '));
+    throw new HttpError(
+      405,
+      'method_not_allowed',
+      `${req.method} is not allowed on ${path}; it takes ${list.join(', ')}`,
+    );
+  };
 }
 
 export function notFound(): RequestHandler {

@@ -180,6 +180,34 @@ describe('POST /api/ask', () => {
     });
   });
 
+  it('names what is wrong with a body that is JSON but no object, or not JSON at all', async () => {
+    const nul = await call('POST', '/api/ask', 'null');
+    expect(nul.status).toBe(400);
+    expect(nul.body.error).toEqual({
+      code: 'bad_input',
+      message: 'expected a JSON object, got null',
+      where: 'body',
+    });
+    const text = await call('POST', '/api/ask', 'Who built it?', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    expect(text.body.error).toEqual({
+      code: 'unsupported',
+      message: 'expected a JSON body (Content-Type: application/json), got text/plain',
+      where: 'content-type',
+    });
+  });
+
+  it('answers a known path asked with the wrong method with 405 and the methods it takes', async () => {
+    const r = await call('GET', '/api/ask');
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+    expect(r.body.error.code).toBe('method_not_allowed');
+    const threads = await call('DELETE', '/api/threads/1');
+    expect(threads.status).toBe(405);
+    expect(threads.headers.get('allow')).toBe('GET, HEAD');
+    expect((await call('GET', '/api/no-such-thing')).status).toBe(404);
+  });
+
   it('rejects a body over 64 kB with 413', async () => {
     const r = await call('POST', '/api/ask', { question: 'Who?', padding: 'x'.repeat(70_000) });
     expect(r.status).toBe(413);
