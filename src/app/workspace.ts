@@ -5,6 +5,7 @@
 import type { Config } from '../core/config.js';
 import { type Db, type Migration, openDatabase, workspaceDbPath } from '../core/database.js';
 import { CQA_MIGRATIONS } from '../cqa/archive.js';
+import { FEEDBACK_MIGRATIONS } from '../feedback/store.js';
 import { DOC_MIGRATIONS } from '../mrc/doc-store.js';
 
 /** Facts about the workspace's data as a whole (when it was written). */
@@ -15,7 +16,12 @@ const SETTINGS_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const WORKSPACE_MIGRATIONS = [...DOC_MIGRATIONS, ...CQA_MIGRATIONS, ...SETTINGS_MIGRATIONS];
+export const WORKSPACE_MIGRATIONS = [
+  ...DOC_MIGRATIONS,
+  ...CQA_MIGRATIONS,
+  ...SETTINGS_MIGRATIONS,
+  ...FEEDBACK_MIGRATIONS,
+];
 
 export function openWorkspaceDb(config: Pick<Config, 'workspace'>): Db {
   return openDatabase(workspaceDbPath(config.workspace), WORKSPACE_MIGRATIONS);

@@ -14,6 +14,7 @@ import { registerEvalRetrieval } from './eval-retrieval.js';
 import { registerEvalRouting } from './eval-routing.js';
 import { registerEvalSemeval, registerEvalStackFaq } from './eval-semeval.js';
 import { registerEvalSquad } from './eval-squad.js';
+import { registerFeedback } from './feedback.js';
 import { registerIngest, registerInit } from './ingest.js';
 import { registerModels } from './models.js';
 import { registerServe } from './serve.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAsk(program);
   registerChat(program);
+  registerFeedback(program);
   registerIngest(program);
   registerInit(program);
   registerModels(program);

@@ -20,9 +20,11 @@ import type { Answer, ParsedQuestion, RouteName } from '../core/types.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import {
   ANSWER_KINDS,
+  type AnswerMaps,
   type AnswerPoint,
   type AnswerSample,
   answerCurve,
+  finalProbability,
   fitAnswerCalibration,
 } from '../eval/answer-calibration.js';
 import {
@@ -38,11 +40,13 @@ import {
   squadHeldOut,
   topCandidates,
 } from '../eval/calibration.js';
-import { judge, readDemoQuestions } from '../eval/demo.js';
+import { answerMatches, judge, readDemoQuestions } from '../eval/demo.js';
 import { readKbQuestions } from '../eval/kbqa.js';
 import { readMetaqa } from '../eval/metaqa.js';
 import { articleSplit, OPEN_CORRECT_F1, outcomeOf } from '../eval/open.js';
+import { normalizeAnswer } from '../eval/squad.js';
 import { loadSquad } from '../eval/squad-data.js';
+import { FeedbackStore } from '../feedback/store.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
@@ -80,11 +84,14 @@ interface Options {
   targetPrecision?: number;
   readerOnly?: boolean;
   answers?: string[];
+  feedback?: boolean;
   out?: string;
 }
 
 /** Precision the threshold must reach: of the routes' own questions, and of the answers people see. */
 const ROUTE_PRECISION = 0.8;
+/** Fewer answers than this keep the threshold where it was. */
+const MIN_FOR_THRESHOLD = 30;
 const ANSWER_PRECISION = 0.95;
 
 function parseProbability(v: string): number {
@@ -426,6 +433,37 @@ async function answerSamples(
   return { tune, heldOut };
 }
 
+/**
+ * People's judgements as samples: each question asked again (first stage, no threshold); a 👍/👎
+ * counts when the same answer comes back, a correction judges whatever comes back.
+ */
+async function feedbackSamples(ctx: CliContext, base: CalibrationFile): Promise<AnswerSample[]> {
+  const db = openWorkspaceDb(ctx.config);
+  const judgements = new FeedbackStore(db).all();
+  db.close();
+  if (!judgements.length) return [];
+  const { answers: _stale, ...first } = toCalibration(base, 'first stage');
+  const pipeline = await openPipeline(ctx.config, ctx.models, { calibration: { ...first, threshold: 0 } });
+  const out: AnswerSample[] = [];
+  try {
+    const bar = progressBar('judgements');
+    for (const [i, f] of judgements.entries()) {
+      const a = await pipeline.ask({ question: f.question });
+      const top = a.answers[0];
+      bar.update(i + 1, judgements.length);
+      if (!top) continue;
+      const same = normalizeAnswer(top.text) === normalizeAnswer(f.answer);
+      if (!same && f.correction === undefined) continue;
+      const correct = same ? f.helpful : answerMatches(top.text, f.correction ?? '');
+      out.push(sampleOf(a, correct, true));
+    }
+    bar.stop();
+  } finally {
+    await pipeline.close();
+  }
+  return out;
+}
+
 /** `--answers`: the second stage and the threshold, fitted on the pipeline's own top answers. */
 async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string[], out: string) {
   const base = baseFile(out, calibrationPath(ctx.config));
@@ -436,16 +474,43 @@ async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string
     });
   }
   const target = opts.targetPrecision ?? ANSWER_PRECISION;
-  const { tune, heldOut } = await answerSamples(ctx, base, files, opts.limit);
-  const { routes, notes } = fitAnswerCalibration(tune);
-  const curve = answerCurve(tune, routes);
-  const choice = chooseThreshold(curve, target);
+  const { tune, heldOut } = files.length
+    ? await answerSamples(ctx, base, files, opts.limit)
+    : { tune: [], heldOut: [] };
+  const judged = opts.feedback ? await feedbackSamples(ctx, base) : [];
+  const { routes, notes } = fitAnswerCalibration([...tune, ...judged], base.answers?.routes);
+  const curve = answerCurve([...tune, ...judged], routes);
+  // A handful of answers cannot choose a threshold: it stays where it was.
+  const enough = tune.length + judged.length >= MIN_FOR_THRESHOLD;
+  const choice = enough ? chooseThreshold(curve, target) : { threshold: base.threshold, met: false };
+  if (!enough) notes.push(`threshold kept at ${base.threshold} (fewer than ${MIN_FOR_THRESHOLD} answers)`);
   const count = (s: readonly AnswerSample[]) =>
     `${s.length} (${s.filter((x) => !x.answerable).length} unanswerable)`;
   const fittedOn =
-    `top answers to ${count(tune)} questions of ${files.map((f) => basename(f)).join(', ')} ` +
-    `(tune split) through the whole pipeline over the workspace ${basename(ctx.config.workspace)}` +
+    [
+      ...(files.length
+        ? [
+            `top answers to ${count(tune)} questions of ${files.map((f) => basename(f)).join(', ')} (tune split)`,
+          ]
+        : []),
+      ...(judged.length ? [`${judged.length} judgements people gave`] : []),
+    ].join(' and ') +
+    ` through the whole pipeline over the workspace ${basename(ctx.config.workspace)}` +
     (notes.length ? `; ${notes.join('; ')}` : '');
+  if (judged.length) {
+    // The judgements' precision at the threshold, with the maps before and after this fit.
+    const precisionOf = (maps: AnswerMaps | undefined, threshold: number) => {
+      const answered = judged.filter((s) => (maps ? finalProbability(s, maps) : s.p) >= threshold);
+      return answered.length ? answered.filter((s) => s.correct).length / answered.length : null;
+    };
+    const old = base.answers?.routes;
+    const before = precisionOf(old ? { ...old, passage: old.passage ?? old.mrc } : undefined, base.threshold);
+    const after = precisionOf(routes, choice.threshold);
+    process.stdout.write(
+      `judgements: ${judged.length} (${judged.filter((s) => s.correct).length} helpful); precision on them ` +
+        `${fmt(before)} before, ${fmt(after)} after\n`,
+    );
+  }
   writeCalibrationFile(out, {
     ...base,
     answers: {
@@ -478,7 +543,9 @@ async function fitAnswers(ctx: CliContext, opts: Options, files: readonly string
       ].join(' '),
     ),
     '',
-    describeChoice(choice, target),
+    enough
+      ? describeChoice(choice, target)
+      : `threshold ${choice.threshold.toFixed(2)} kept: fewer than ${MIN_FOR_THRESHOLD} answers`,
     `  tune (${count(tune)}): ${describe(at(tune))}`,
     ...(heldOut.length ? [`  held-out (${count(heldOut)}): ${describe(at(heldOut))}`] : []),
     `wrote ${out}`,
@@ -528,12 +595,17 @@ export function registerTrainCalibration(train: Command): void {
       "fit only the MRC route's parameters for the chosen reader (--reader) and add them to the " +
         'calibration file; the other routes, other readers and the threshold stay',
     )
+    .option(
+      '--feedback',
+      "fit the second stage with people's judgements in the workspace too (👍/👎, corrections): each " +
+        'question asked again, its judgement counted when the same answer comes back',
+    )
     .option('--out <file>', 'where to write it (default: <models>/ranker/calibration.json)')
     .action(async (opts: Options, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const out = opts.out ?? calibrationPath(ctx.config);
-      if (opts.answers) {
-        await fitAnswers(ctx, opts, opts.answers, out);
+      if (opts.answers || opts.feedback) {
+        await fitAnswers(ctx, opts, opts.answers ?? [], out);
         return;
       }
       const parser = QuestionParser.load(routerPath(ctx.config));

@@ -61,7 +61,11 @@ function fitShift(samples: readonly AnswerSample[], base: AnswerCalibration): An
   return { a: base.a, b: base.b + shift };
 }
 
-export function fitAnswerCalibration(samples: readonly AnswerSample[]): {
+export function fitAnswerCalibration(
+  samples: readonly AnswerSample[],
+  /** The maps a kind keeps when its answers are too few to fit (default: none, p as is). */
+  current?: Partial<AnswerMaps>,
+): {
   routes: AnswerMaps;
   notes: string[];
 } {
@@ -78,8 +82,10 @@ export function fitAnswerCalibration(samples: readonly AnswerSample[]): {
       continue;
     }
     if (right < MIN_EACH || of.length - right < MIN_EACH) {
-      routes[kind] = { a: 1, b: 0 };
-      notes.push(`${kind}: left as is (${of.length} top answers, ${right} right)`);
+      routes[kind] = current?.[kind] ?? { a: 1, b: 0 };
+      notes.push(
+        `${kind}: ${current?.[kind] ? 'kept' : 'left as is'} (${of.length} top answers, ${right} right)`,
+      );
       continue;
     }
     const m = fitLogistic(

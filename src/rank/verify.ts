@@ -163,6 +163,11 @@ function answerType(c: Candidate, parsed: ParsedQuestion): CheckResult | undefin
     : { check: 'answer-type', passed: false, detail: `a ${want} was asked for; the answer is ${got}` };
 }
 
+/** Closed-class words a question holds that say nothing about its topic ("how can I get…"). */
+const NOT_KEY = new Set(
+  'can could should would will shall may might must i you we my your our us get got out up'.split(' '),
+);
+
 /** At least this share of the question's content words must be in read evidence. */
 const MIN_COVERAGE = 1 / 3;
 
@@ -174,7 +179,9 @@ const MIN_COVERAGE = 1 / 3;
  */
 function coverage(c: Candidate, question: string, evidence: string): CheckResult | undefined {
   if (c.evidence.kind === 'sparql') return undefined;
-  const asked = [...new Set(contentWords(question))].filter((w) => w.length > 2 && !/^\d+$/.test(w));
+  const asked = [...new Set(contentWords(question))].filter(
+    (w) => w.length > 2 && !/^\d+$/.test(w) && !NOT_KEY.has(w),
+  );
   if (asked.length < 2) return undefined;
   const have = new Set(contentWords(evidence));
   const stems = [...have].filter((w) => w.length >= 5).map((w) => w.slice(0, 5));

@@ -8,6 +8,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import type { ThreadRecord } from '../cqa/archive.js';
+import type { UnansweredGroup } from '../feedback/report.js';
 import type { SourceFile } from '../mrc/doc-sources.js';
 import { DocStore } from '../mrc/doc-store.js';
 import type { Board } from './community.js';
@@ -48,11 +49,17 @@ export interface AdminDeps {
   board: Board;
   /** Makes newly ingested documents searchable (vectors, dense index, the MRC route). */
   refreshDocs: () => Promise<void>;
+  /** The unanswered-questions report. */
+  unanswered: () => Promise<UnansweredGroup[]>;
 }
 
 export function registerAdmin(app: Express, deps: AdminDeps): void {
   app.use('/api/ingest', requireToken(deps.token), express.json({ limit: '16mb' }));
   app.use('/api/admin', requireToken(deps.token));
+
+  app.get('/api/admin/unanswered', async (_req, res) => {
+    res.json({ groups: await deps.unanswered() });
+  });
 
   app.get('/api/admin/pending', (_req, res) => {
     res.json(deps.board.archive.pending());

@@ -1,23 +1,27 @@
-/** The QA endpoints: health, the model registry, and asking. */
-import type { Express } from 'express';
+/** The QA endpoints: health, the model registry, asking, and judging an answer. */
+import type { Express, RequestHandler } from 'express';
 import type { Pipeline } from '../app/pipeline.js';
 import { QaError } from '../core/errors.js';
+import type { FeedbackStore } from '../feedback/store.js';
 import { DocStore } from '../mrc/doc-store.js';
 import type { Board } from './community.js';
 import { parseInput } from './errors.js';
 import type { Gate } from './gate.js';
 import type { Metrics } from './metrics.js';
-import { askRequest } from './schemas.js';
+import { askRequest, feedbackRequest } from './schemas.js';
 
 export interface ApiDeps {
   pipeline: Pipeline;
   board: Board;
   gate: Gate;
   metrics: Metrics;
+  feedback: FeedbackStore;
+  /** Limits one client's judgements, as its posts on the board. */
+  postLimit: RequestHandler;
 }
 
 export function registerApi(app: Express, deps: ApiDeps): void {
-  const { pipeline, board, gate, metrics } = deps;
+  const { pipeline, board, gate, metrics, feedback } = deps;
   const started = Date.now();
   // Models are installed before start-up; scanning once keeps manifests off the per-question path.
   const scan = pipeline.models.scan();
@@ -75,6 +79,14 @@ export function registerApi(app: Express, deps: ApiDeps): void {
     }
     const answer = await gate.run(() => pipeline.ask(ask));
     metrics.answer(answer);
+    // What people ask and get no answer to is the content owner's to-do list (qa report unanswered).
+    if (answer.abstained) feedback.recordUnanswered(answer.resolved ?? ask.question, answer.reason);
     res.json(answer);
+  });
+
+  app.post('/api/feedback', deps.postLimit, (req, res) => {
+    const f = parseInput(feedbackRequest, req.body, 'body');
+    const stored = feedback.record(f);
+    res.status(201).json({ id: stored.id, createdAt: stored.createdAt });
   });
 }

@@ -3,14 +3,18 @@
  * web UI, over one opened pipeline. Same-origin by default; CORS only for configured origins.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../app/pipeline.js';
+import { openEncoder } from '../app/retrieval.js';
 import { type Config, PACKAGE_ROOT } from '../core/config.js';
+import { unansweredReport } from '../feedback/report.js';
+import { FeedbackStore } from '../feedback/store.js';
 import { registerAdmin } from './admin.js';
 import { registerApi } from './api.js';
-import { Board, registerCommunity } from './community.js';
+import { Board, postLimit, registerCommunity } from './community.js';
 import { errorHandler, methodNotAllowed, notFound, requireJson } from './errors.js';
 import { Gate } from './gate.js';
 import { Metrics } from './metrics.js';
@@ -18,6 +22,7 @@ import { observe } from './observe.js';
 import { openApiDocument } from './openapi.js';
 
 export const WEB_DIR = join(PACKAGE_ROOT, 'src', 'web');
+const MARKDOWN_IT = createRequire(import.meta.url).resolve('markdown-it/dist/markdown-it.min.js');
 
 export interface AppOptions {
   /** Questions in the pipeline at once (default 4); more wait. */
@@ -82,11 +87,15 @@ export function createApp(
 
   app.use(observe(logger, metrics), securityHeaders, cors(config.server.corsOrigins));
   // Before the general body parser: admin bodies may be larger, and are read only once authorised.
+  const feedback = new FeedbackStore(pipeline.db);
+  // One budget per client for everything it posts: questions, answers, votes, judgements.
+  const limit = postLimit(config.community);
   registerAdmin(app, {
     token: config.server.adminToken,
     db: pipeline.db,
     board,
     refreshDocs: () => pipeline.refreshDocs(),
+    unanswered: async () => unansweredReport(feedback, await openEncoder(config, pipeline.models)),
   });
   app.use('/api', requireJson());
   app.use(express.json({ limit: '64kb' }));
@@ -95,8 +104,10 @@ export function createApp(
     board,
     metrics,
     gate: new Gate(opts.askConcurrency ?? 4, opts.askQueue ?? 256),
+    feedback,
+    postLimit: limit,
   });
-  registerCommunity(app, board, config.community);
+  registerCommunity(app, board, config.community, limit);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -104,6 +115,14 @@ export function createApp(
     res.type('text/plain; version=0.0.4').send(metrics.render());
   });
   app.use('/api', methodNotAllowed(app), notFound());
+  // Browsers ask for /favicon.ico whatever the page says; the icon is an SVG.
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').sendFile(join(WEB_DIR, 'favicon.svg'));
+  });
+  // The Markdown renderer for community answers (raw HTML off), from its npm package as published.
+  app.get('/vendor/markdown-it.min.js', (_req, res) => {
+    res.sendFile(MARKDOWN_IT);
+  });
   app.use(express.static(WEB_DIR, { index: 'index.html', dotfiles: 'ignore' }));
   app.use(notFound());
   app.use(errorHandler(logger));

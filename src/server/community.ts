@@ -74,7 +74,7 @@ export interface CommunityOptions {
 }
 
 /** One client's posts per window; beyond it, 429 with Retry-After, in the API's error shape. */
-function postLimit(opts: CommunityOptions): RequestHandler {
+export function postLimit(opts: Pick<CommunityOptions, 'postsPerWindow' | 'windowMinutes'>): RequestHandler {
   const windowMs = opts.windowMinutes * 60_000;
   return rateLimit({
     windowMs,
@@ -93,9 +93,13 @@ function postLimit(opts: CommunityOptions): RequestHandler {
   });
 }
 
-export function registerCommunity(app: Express, board: Board, opts: CommunityOptions): void {
+export function registerCommunity(
+  app: Express,
+  board: Board,
+  opts: CommunityOptions,
+  limit: RequestHandler = postLimit(opts),
+): void {
   const { archive } = board;
-  const limit = postLimit(opts);
   const status = opts.moderation ? 'pending' : 'published';
 
   app.get('/api/threads', async (req, res) => {

@@ -91,6 +91,15 @@ export function openApiDocument(version: string): Json {
           errors: [400, 413, 503],
         }),
       },
+      '/api/feedback': {
+        post: op({
+          tag: 'qa',
+          summary: 'Say whether an answer helped (👍/👎), with the right answer if you know it',
+          body: 'Feedback',
+          ok: [201, 'FeedbackReceipt'],
+          errors: [400, 429],
+        }),
+      },
       '/api/health': {
         get: op({ tag: 'qa', summary: 'Routes with data, counts, models', ok: [200, 'Health'] }),
       },
@@ -150,6 +159,15 @@ export function openApiDocument(version: string): Json {
           params: [idPath],
           ok: [200, 'CommunityAnswer'],
           errors: [400, 404, 409, 429],
+        }),
+      },
+      '/api/admin/unanswered': {
+        get: op({
+          tag: 'admin',
+          summary: 'Questions abstained on or marked wrong, grouped by meaning, with counts',
+          ok: [200, 'UnansweredReport'],
+          errors: [401, 404],
+          admin: true,
         }),
       },
       '/api/admin/pending': {

@@ -42,6 +42,39 @@ export const askRequest = z
   })
   .register(apiSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
 
+export const feedbackRequest = z
+  .strictObject({
+    question: z.string().trim().min(1).max(1000),
+    answer: z.string().min(1).max(10_000).describe('The answer judged, as shown'),
+    route: routeName,
+    helpful: z.boolean(),
+    correction: z.string().trim().min(1).max(1000).optional().describe('"The right answer is …"'),
+    score: z.number().min(0).max(1).optional().describe('The score the answer was shown with'),
+    reader: z.string().max(100).regex(MODEL_NAME, 'not a model name').optional(),
+  })
+  .register(apiSchemas, { id: 'Feedback', description: 'A judgement of an answer, for POST /api/feedback' });
+
+export const feedbackReceipt = z
+  .object({ id: z.int(), createdAt: z.string() })
+  .register(apiSchemas, { id: 'FeedbackReceipt' });
+
+export const unansweredReport = z
+  .object({
+    groups: z.array(
+      z.object({
+        question: z.string(),
+        count: z.int(),
+        variants: z.array(z.string()),
+        markedWrong: z.int(),
+        lastAsked: z.string(),
+      }),
+    ),
+  })
+  .register(apiSchemas, {
+    id: 'UnansweredReport',
+    description: 'Questions abstained on or marked wrong, grouped by meaning, most asked first',
+  });
+
 export const threadRequest = z
   .strictObject({
     subject: z.string().trim().min(3).max(300),

@@ -1,7 +1,9 @@
 /**
- * The web UI: ask, see ranked answers with their evidence, use the community board. Every piece
- * of data reaches the page as text (textContent, Text nodes): nothing from the server is parsed
- * as HTML, so a question or answer holding markup shows that markup as characters.
+ * The web UI: ask, follow up, see ranked answers with their evidence, judge them, use the
+ * community board. Data reaches the page as text (textContent, Text nodes), so a question or
+ * answer holding markup shows that markup as characters; the one exception is a community
+ * answer's Markdown, rendered by markdown-it with raw HTML off (any HTML in it is escaped, and
+ * links other than http(s)/mailto are refused by its link check).
  */
 
 const $ = (id) => document.getElementById(id);
@@ -114,7 +116,63 @@ function evidence(e) {
   return threadEvidence(e);
 }
 
-function candidate(c, i) {
+// Community answers are Markdown (paragraphs, code, lists); raw HTML in them stays text.
+const md = window.markdownit ? window.markdownit({ html: false, linkify: true }) : undefined;
+
+function answerText(c) {
+  if (c.route !== 'cqa' || !md) return el('span', { class: 'answer-text' }, c.text);
+  const node = el('div', { class: 'answer-text markdown' });
+  node.innerHTML = md.render(c.text);
+  return node;
+}
+
+/** Where an answer comes from, as a key: a list's items share their query or passage. */
+function sourceKey(e) {
+  if (e.kind === 'sparql') return `sparql ${e.query}`;
+  if (e.kind === 'passage') return `passage ${e.docId} ${e.start}`;
+  return `thread ${e.threadId}`;
+}
+
+/** Answers from one query (a KB list: five neighbours) become one card with the list. */
+function groupBySource(answers) {
+  const groups = [];
+  for (const c of answers) {
+    const last = groups[groups.length - 1];
+    if (last && c.evidence.kind === 'sparql' && sourceKey(last.lead.evidence) === sourceKey(c.evidence)) {
+      last.items.push(c);
+    } else groups.push({ lead: c, items: [c] });
+  }
+  return groups;
+}
+
+function listCard(group, i, feedback) {
+  const c = group.lead;
+  return el(
+    'li',
+    { class: 'card answer' },
+    el(
+      'div',
+      { class: 'answer-head' },
+      el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
+      el('span', { class: 'answer-text' }, `${group.items.length} answers`),
+      el(
+        'span',
+        { class: 'confidence' },
+        el('meter', { min: 0, max: 1, value: c.score, 'aria-label': `confidence of answer ${i + 1}` }),
+        el('span', {}, pct(c.score)),
+      ),
+    ),
+    el(
+      'ul',
+      { class: 'answer-list' },
+      group.items.map((x) => el('li', {}, x.text)),
+    ),
+    evidence(c.evidence),
+    feedback ? feedback(c) : null,
+  );
+}
+
+function candidate(c, i, feedback) {
   const support = c.support ?? [];
   return el(
     'li',
@@ -123,7 +181,7 @@ function candidate(c, i) {
       'div',
       { class: 'answer-head' },
       el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
-      c.form === 'passage' ? null : el('span', { class: 'answer-text' }, c.text),
+      c.form === 'passage' || c.route === 'cqa' ? null : answerText(c),
       el(
         'span',
         { class: 'confidence' },
@@ -132,6 +190,7 @@ function candidate(c, i) {
       ),
     ),
     c.form === 'passage' ? el('blockquote', { class: 'answer-passage' }, c.text) : null,
+    c.route === 'cqa' && c.form !== 'passage' ? answerText(c) : null,
     c.form === 'passage' && c.evidence.kind === 'passage' ? sourceOf(c.evidence) : evidence(c.evidence),
     support.length
       ? el(
@@ -141,7 +200,168 @@ function candidate(c, i) {
           support.map(evidence),
         )
       : null,
+    feedback ? feedback(c) : null,
   );
+}
+
+/* ---- feedback, and asking the community what the system cannot answer ---- */
+
+function askCommunity(question) {
+  const post = $('post');
+  post.open = true;
+  $('post-subject').value = question;
+  $('board').scrollIntoView({ block: 'start' });
+  $('post-subject').focus();
+}
+
+/** 👍/👎 under an answer; 👎 offers a correction and the community board. */
+function feedbackBar(question) {
+  return (c) => {
+    const status = el('span', { class: 'muted', role: 'status' });
+    const send = async (helpful, correction) => {
+      try {
+        const reader = $('reader').value;
+        await api('POST', '/api/feedback', {
+          question,
+          answer: c.text.slice(0, 10000),
+          route: c.route,
+          helpful,
+          score: c.score,
+          ...(correction ? { correction } : {}),
+          ...(reader ? { reader } : {}),
+        });
+        status.textContent = correction ? 'Thanks: the correction was saved.' : 'Thanks for telling us.';
+      } catch (e) {
+        status.textContent = String(e.message ?? e);
+      }
+    };
+    const input = el('input', {
+      type: 'text',
+      class: 'correction-text',
+      maxlength: '1000',
+      'aria-label': 'The right answer is',
+      placeholder: 'The right answer is…',
+    });
+    const fix = el(
+      'form',
+      {
+        class: 'correction row',
+        hidden: true,
+        on: {
+          submit: (e) => {
+            e.preventDefault();
+            if (input.value.trim()) send(false, input.value.trim());
+          },
+        },
+      },
+      input,
+      el('button', { type: 'submit' }, 'Send'),
+      el(
+        'button',
+        { type: 'button', class: 'ask-community', on: { click: () => askCommunity(question) } },
+        'Ask the community',
+      ),
+    );
+    return el(
+      'div',
+      { class: 'feedback' },
+      el('span', { class: 'muted' }, 'Helpful? '),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'thumb up',
+          'aria-label': 'This answer helped',
+          on: { click: () => send(true) },
+        },
+        '👍',
+      ),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'thumb down',
+          'aria-label': 'This answer is wrong',
+          on: {
+            click: () => {
+              send(false);
+              fix.hidden = false;
+              input.focus();
+            },
+          },
+        },
+        '👎',
+      ),
+      status,
+      fix,
+    );
+  };
+}
+
+/** Every candidate the routes found, and how the ranker scored and checked it. */
+function explainPanel(a) {
+  const x = a.explanation;
+  if (!x) return null;
+  const fmt = (v) => v.toFixed(3);
+  return el(
+    'details',
+    { class: 'explain' },
+    el('summary', {}, 'Why this answer'),
+    el('p', { class: 'muted' }, `Answers need ${pct(x.threshold)}. Calibration: ${x.calibration}`),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['route', 'candidate', 'route score', 'probability', 'checks'].map((h) =>
+              el('th', { scope: 'col' }, h),
+            ),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          x.candidates.map((c) =>
+            el(
+              'tr',
+              {},
+              el('td', {}, c.route),
+              el('td', {}, c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text),
+              el('td', { class: 'num' }, fmt(c.raw)),
+              el('td', { class: 'num' }, fmt(c.calibrated)),
+              el(
+                'td',
+                {},
+                (c.checks ?? []).map((k) =>
+                  el(
+                    'span',
+                    { class: k.passed ? 'check ok' : 'check failed', title: k.detail },
+                    `${k.passed ? '✓' : '✗'} ${k.check} `,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** A long passage's highlighted answer is scrolled into its box, not left below the fold. */
+function revealMarks(root) {
+  for (const mark of root.querySelectorAll('.evidence blockquote mark')) {
+    const box = mark.closest('blockquote');
+    if (box && box.scrollHeight > box.clientHeight)
+      box.scrollTop = mark.offsetTop - box.offsetTop - box.clientHeight / 3;
+  }
 }
 
 function timings(a) {
@@ -210,15 +430,29 @@ function compact(question, a) {
   };
 }
 
-function answerBody(a) {
-  return a.abstained
-    ? el(
-        'div',
-        { class: 'card no-answer', id: 'no-answer' },
-        el('h3', {}, 'No answer'),
-        el('p', {}, a.reason ?? 'nothing likely enough to be right was found'),
-      )
-    : el('ol', { class: 'answers', 'aria-label': 'Answers, best first' }, a.answers.map(candidate));
+function answerBody(a, question) {
+  const asked = a.resolved ?? question ?? a.question;
+  if (a.abstained) {
+    return el(
+      'div',
+      { class: 'card no-answer', id: 'no-answer' },
+      el('h3', {}, 'No answer'),
+      el('p', {}, a.reason ?? 'nothing likely enough to be right was found'),
+      el(
+        'button',
+        { type: 'button', class: 'ask-community', on: { click: () => askCommunity(asked) } },
+        'Ask the community',
+      ),
+    );
+  }
+  const feedback = feedbackBar(asked);
+  return el(
+    'ol',
+    { class: 'answers', 'aria-label': 'Answers, best first' },
+    groupBySource(a.answers).map((g, i) =>
+      g.items.length > 1 ? listCard(g, i, feedback) : candidate(g.lead, i, feedback),
+    ),
+  );
 }
 
 /** "answered as: …" under a follow-up the server read as another question. */
@@ -249,9 +483,11 @@ function renderConversation(latest) {
     $('result').replaceChildren(
       el('p', { class: 'turn-question' }, turn.question),
       resolvedLine(turn),
-      answerBody(latest),
+      answerBody(latest, turn.question),
+      explainPanel(latest),
       ...timings(latest).flat().filter(Boolean),
     );
+    revealMarks($('result'));
   } else {
     $('result').replaceChildren();
   }
@@ -285,6 +521,7 @@ async function ask(event) {
     const a = await api('POST', '/api/ask', {
       question,
       routes,
+      explain: true,
       ...(reader ? { reader } : {}),
       ...(history.length ? { history } : {}),
     });
@@ -292,6 +529,8 @@ async function ask(event) {
     saveTurns();
     renderConversation(a);
     $('question').value = '';
+    // The address names the question, so it can be shared or reloaded.
+    window.history.replaceState(null, '', `?q=${encodeURIComponent(question)}${location.hash}`);
   } catch (e) {
     $('result').replaceChildren();
     showError($('ask-error'), e);
@@ -480,3 +719,9 @@ loadInfo();
 loadThreads();
 route();
 renderConversation();
+// A shared address asks its question: /?q=What+is+the+capital+of+Kenya%3F
+const shared = new URLSearchParams(location.search).get('q');
+if (shared && turns.at(-1)?.question !== shared) {
+  $('question').value = shared;
+  $('ask-form').requestSubmit();
+}

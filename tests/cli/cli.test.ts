@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openWorkspaceDb } from '../../src/app/workspace.js';
 import type { Answer } from '../../src/core/types.js';
+import { FeedbackStore } from '../../src/feedback/store.js';
 import { qa } from '../helpers/cli.js';
 import { FIXTURE_MODELS, FIXTURES, SHARED } from '../helpers/fixtures.js';
 
@@ -263,6 +265,53 @@ describe('conversations on the command line', () => {
     });
     const alone = qa(['eval', 'dialogues', file, '--workspace', ws, '--json', '--no-history']);
     expect(JSON.parse(alone.stdout)).toMatchObject({ followUps: { correct: 0 } });
+  });
+});
+
+describe('feedback on the command line', () => {
+  it('exports judgements, reports the unanswered by meaning, and refits the calibration with them', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-feedback-'));
+    expect(qa(['ingest', 'kb', join(ROOT, 'kb', 'geo.ttl'), '--workspace', ws]).code).toBe(0);
+    const db = openWorkspaceDb({ workspace: ws });
+    const store = new FeedbackStore(db);
+    store.record({
+      question: 'What is the capital of Kenya?',
+      answer: 'Nairobi',
+      route: 'kbqa',
+      helpful: true,
+    });
+    store.record({ question: 'What is the capital of Peru?', answer: 'Lima', route: 'kbqa', helpful: true });
+    store.record({
+      question: 'What is the capital of Chile?',
+      answer: 'Lima',
+      route: 'kbqa',
+      helpful: false,
+      correction: 'Santiago',
+    });
+    store.recordUnanswered('Who won the 2022 World Cup?', 'out of reach');
+    store.recordUnanswered('who won the world cup in 2022', 'out of reach');
+    db.close();
+
+    const exported = qa(['feedback', 'export', '--workspace', ws]);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.answer)).toEqual(['Nairobi', 'Lima', 'Lima']);
+
+    const report = qa(['report', 'unanswered', '--workspace', ws, '--json']);
+    expect(report.code).toBe(0);
+    const { groups } = JSON.parse(report.stdout) as { groups: Array<{ question: string; count: number }> };
+    expect(groups[0]).toMatchObject({ count: 2 });
+    expect(groups.some((g) => g.question === 'What is the capital of Chile?')).toBe(true);
+
+    const out = join(ws, 'calibration.json');
+    const fit = qa(['train', 'calibration', '--feedback', '--workspace', ws, '--out', out]);
+    expect(fit.code).toBe(0);
+    expect(fit.stdout).toMatch(/judgements: 3 \(3 helpful\); precision on them/);
+    expect(fit.stdout).toContain('kept: fewer than 30 answers');
+    rmSync(ws, { recursive: true, force: true });
   });
 });
 

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedbackStore } from '../../src/feedback/store.js';
 import { startServer, type TestServer } from '../server/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -161,6 +162,61 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     await link.click();
     await expect.poll(() => page.locator('#thread-subject').textContent()).toContain('descale a kettle');
     expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('judges an answer: 👍 is stored, 👎 opens a correction that is stored with it', async () => {
+    if (await page.locator('#new-conversation').isVisible()) await page.click('#new-conversation');
+    await ask('How high is Mount Kenya?');
+    const first = page.locator('#result .answer').first();
+    await first.locator('.thumb.up').click();
+    await expect
+      .poll(() => first.locator('.feedback [role=status]').textContent())
+      .toBe('Thanks for telling us.');
+    await first.locator('.thumb.down').click();
+    await first.locator('.correction-text').fill('5,199 m');
+    await first.locator('.correction button[type=submit]').click();
+    await expect
+      .poll(() => first.locator('.feedback [role=status]').textContent())
+      .toBe('Thanks: the correction was saved.');
+    const stored = new FeedbackStore(s.pipeline.db).all();
+    expect(stored.map((f) => [f.question, f.route, f.helpful, f.correction])).toEqual([
+      ['How high is Mount Kenya?', 'mrc', true, undefined],
+      ['How high is Mount Kenya?', 'mrc', false, undefined],
+      ['How high is Mount Kenya?', 'mrc', false, '5,199 m'],
+    ]);
+    expect(await page.locator('#result details.explain tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('offers the community board, question filled in, when there is no answer', async () => {
+    await ask('zxqv florp blarg wibble?');
+    await page.click('#no-answer .ask-community');
+    expect(await page.locator('#post').getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#post-subject').inputValue()).toBe('zxqv florp blarg wibble?');
+  });
+
+  it("shows a community answer's Markdown (paragraphs, code) with any HTML in it as text", async () => {
+    const archive = s.pipeline.cqa?.archive;
+    if (!archive) throw new Error('the test server has no CQA route');
+    const t = archive.post({ subject: 'How do I keep a package at its version?', body: '', tags: [] });
+    const a = archive.answer(t.id, { text: 'Hold it:\n\n```\napt-mark hold foo\n```\n\n<b>not bold</b>' });
+    archive.accept(a.id);
+    await s.pipeline.cqa?.matcher.refresh();
+    await ask('How do I keep a package at its version?');
+    const md = page.locator('#result .answer .markdown').first();
+    expect(await md.locator('pre code').textContent()).toBe('apt-mark hold foo\n');
+    expect(await md.locator('b').count()).toBe(0);
+    expect(await md.textContent()).toContain('<b>not bold</b>');
+  });
+
+  it('serves a favicon, and asks the question a shared address names', async () => {
+    const icon = await fetch(`${s.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    await page.click('#new-conversation');
+    await page.goto(`${s.url}/?q=${encodeURIComponent('How high is Mount Kenya?')}`);
+    await expect
+      .poll(() => page.locator('#result .answer .answer-text').first().textContent())
+      .toContain('5,199');
   });
 
   it('fits a 375 px wide screen without horizontal scrolling', async () => {

@@ -76,6 +76,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI on the bundled
     expect(await first.locator('.evidence code').textContent()).toContain('https://qa.example/geo/capital');
   });
 
+  it('shows a list answer as one card with the list and its shared evidence', async () => {
+    const first = await ask('Which countries border Kenya?');
+    expect(await first.locator('.answer-list li').allTextContents()).toEqual([
+      'Ethiopia',
+      'Somalia',
+      'South Sudan',
+      'Tanzania',
+      'Uganda',
+    ]);
+    expect(await first.locator(':scope > .evidence').count()).toBe(1);
+  });
+
   it('answers from the Factbook texts with the span marked in its passage', async () => {
     const first = await ask('Who was the founding president of Kenya?');
     expect(await first.locator('.badge').textContent()).toBe('mrc');
