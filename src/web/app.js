@@ -162,10 +162,26 @@ function listCard(group, i, feedback) {
         el('span', {}, pct(c.score)),
       ),
     ),
+    // The query's result rows: each answer with the value behind it (an IRI, a number, a date).
     el(
-      'ul',
-      { class: 'answer-list' },
-      group.items.map((x) => el('li', {}, x.text)),
+      'div',
+      { class: 'table-wrap' },
+      el(
+        'table',
+        { class: 'answer-list' },
+        el(
+          'thead',
+          {},
+          el('tr', {}, el('th', { scope: 'col' }, 'answer'), el('th', { scope: 'col' }, 'value')),
+        ),
+        el(
+          'tbody',
+          {},
+          group.items.map((x) =>
+            el('tr', {}, el('td', {}, x.text), el('td', { class: 'muted' }, x.value ?? '')),
+          ),
+        ),
+      ),
     ),
     evidence(c.evidence),
     feedback ? feedback(c) : null,

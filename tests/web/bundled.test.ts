@@ -76,15 +76,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI on the bundled
     expect(await first.locator('.evidence code').textContent()).toContain('https://qa.example/geo/capital');
   });
 
-  it('shows a list answer as one card with the list and its shared evidence', async () => {
+  it('shows a list answer as one card: the query result rows as a table, the evidence once', async () => {
     const first = await ask('Which countries border Kenya?');
-    expect(await first.locator('.answer-list li').allTextContents()).toEqual([
+    expect(await first.locator('.answer-list tbody td:first-child').allTextContents()).toEqual([
       'Ethiopia',
       'Somalia',
       'South Sudan',
       'Tanzania',
       'Uganda',
     ]);
+    expect(await first.locator('.answer-list tbody td:nth-child(2)').first().textContent()).toBe(
+      'https://qa.example/geo/country/ethiopia',
+    );
     expect(await first.locator(':scope > .evidence').count()).toBe(1);
   });
 
