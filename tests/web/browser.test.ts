@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../src/feedback/store.js';
+import { DocStore } from '../../src/mrc/doc-store.js';
 import { startServer, type TestServer } from '../server/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -206,6 +207,38 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     expect(await md.locator('pre code').textContent()).toBe('apt-mark hold foo\n');
     expect(await md.locator('b').count()).toBe(0);
     expect(await md.textContent()).toContain('<b>not bold</b>');
+  });
+
+  it("scrolls a long passage's highlighted answer into view", async () => {
+    const filler = Array.from(
+      { length: 40 },
+      (_, i) => `The lighthouse keeper wrote entry ${i + 1} about the weather, the tides and the gulls.`,
+    ).join(' ');
+    new DocStore(s.pipeline.db).ingest([
+      {
+        source: 'test:lighthouse',
+        format: 'jsonl',
+        documents: [
+          {
+            key: 'test:lighthouse',
+            title: 'Lighthouse log',
+            text: `${filler} The lighthouse was painted red in 1911 by the keeper Anna Holm.`,
+          },
+        ],
+      },
+    ]);
+    await s.pipeline.refreshDocs();
+    if (await page.locator('#new-conversation').isVisible()) await page.click('#new-conversation');
+    await ask('Who painted the lighthouse red in 1911?');
+    const box = page.locator('#result .answer').first().locator(':scope > .evidence blockquote');
+    await expect.poll(() => box.evaluate((b) => b.scrollTop)).toBeGreaterThan(0);
+    const visible = await box.evaluate((b) => {
+      const m = b.querySelector('mark');
+      if (!m) return false;
+      const top = m.getBoundingClientRect().top - b.getBoundingClientRect().top;
+      return top >= 0 && top < b.clientHeight;
+    });
+    expect(visible).toBe(true);
   });
 
   it('serves a favicon, and asks the question a shared address names', async () => {
