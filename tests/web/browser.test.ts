@@ -241,6 +241,31 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     expect(visible).toBe(true);
   });
 
+  it('shows the admin the unanswered questions, behind the token', async () => {
+    const token = 'browser-admin-token-0123456789';
+    const admin = await startServer({ adminToken: token });
+    try {
+      await fetch(`${admin.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'How do I descale a kettle?' }),
+      });
+      const tab = await browser.newPage();
+      await tab.goto(`${admin.url}/admin.html`);
+      await tab.fill('#token', 'not-the-token-at-all');
+      await tab.click('#token-form button[type=submit]');
+      await expect.poll(() => tab.locator('#admin-error').textContent()).toContain('admin token');
+      await tab.fill('#token', token);
+      await tab.click('#token-form button[type=submit]');
+      await expect
+        .poll(() => tab.locator('#unanswered-table tbody td:nth-child(2)').allTextContents())
+        .toEqual(['How do I descale a kettle?']);
+      await tab.close();
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('serves a favicon, and asks the question a shared address names', async () => {
     const icon = await fetch(`${s.url}/favicon.ico`);
     expect(icon.status).toBe(200);
