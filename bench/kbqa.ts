@@ -24,7 +24,7 @@ import type { RelationPath } from '../src/kbqa/paths.js';
 import { iri, toSparql } from '../src/kbqa/sparql.js';
 import { listQuery } from '../src/kbqa/translate.js';
 import { entityIri, relationIri } from '../src/kbqa/vocab.js';
-import { ModelRegistry } from '../src/mrc/models.js';
+import { ModelRegistry } from '../src/models/registry.js';
 
 const M = '../shared/data/kbqa/metaqa';
 const { values } = parseArgs({

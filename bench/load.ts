@@ -23,9 +23,9 @@ import { DEFAULT_THREADS, loadConfig } from '../src/core/config.js';
 import type { ParsedQuestion } from '../src/core/types.js';
 import { Archive } from '../src/cqa/archive.js';
 import { readArchive } from '../src/cqa/import.js';
-import { listDocFiles, readSourceFile } from '../src/mrc/doc-sources.js';
-import { DocStore } from '../src/mrc/doc-store.js';
-import { ModelRegistry } from '../src/mrc/models.js';
+import { ModelRegistry } from '../src/models/registry.js';
+import { listDocFiles, readSourceFile } from '../src/retrieval/doc-sources.js';
+import { DocStore } from '../src/retrieval/doc-store.js';
 import { createApp } from '../src/server/app.js';
 import { listen, serverUrl, shutdown } from '../src/server/listen.js';
 

@@ -5,10 +5,11 @@
  *
  *   npx tsx bench/reader-phases.ts [--data FILE] [--limit N] [--models-dir DIR] [--model NAME ...] [--threads N]
  */
+
+import type { ReaderEntry } from '../src/models/manifest.js';
+import { bertFeeds, openSession, run, tokenizerFor } from '../src/models/session.js';
 import { decodeSpans } from '../src/mrc/decode.js';
-import type { ReaderEntry } from '../src/mrc/models.js';
 import { decodeDefaults, READER_IO, windowLogits } from '../src/mrc/reader.js';
-import { bertFeeds, openSession, run, tokenizerFor } from '../src/mrc/session.js';
 import { makeWindows } from '../src/mrc/windows.js';
 import { readerBenchSetup } from './reader-setup.js';
 

@@ -11,7 +11,7 @@
  *     [--threads N] [--rounds R]
  */
 
-import { ModelRegistry } from '../src/mrc/models.js';
+import { ModelRegistry } from '../src/models/registry.js';
 import type { SpanReader } from '../src/mrc/reader.js';
 import { readerBenchSetup } from './reader-setup.js';
 

@@ -4,8 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.js';
-import { loadSquad, type SquadQuestion } from '../src/eval/squad-data.js';
-import { ModelRegistry, type ReaderEntry } from '../src/mrc/models.js';
+import { loadSquad, type SquadQuestion } from '../src/core/squad-data.js';
+import type { ReaderEntry } from '../src/models/manifest.js';
+import { ModelRegistry } from '../src/models/registry.js';
 
 export interface ReaderBench {
   data: string;

@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/reader.ts [--data FILE] [--limit N] [--models-dir DIR] [--model NAME ...] [--threads 1,2]
  */
-import { ModelRegistry } from '../src/mrc/models.js';
+import { ModelRegistry } from '../src/models/registry.js';
 import { readerBenchSetup } from './reader-setup.js';
 
 const { data, modelsDir, questions, readers: models, threads: threadCounts } = readerBenchSetup('1,2');

@@ -1,7 +1,7 @@
 /**
  * Retrieval at scale: ingest speed, index size on disk, and query latency (p50/p95) of BM25,
  * dense (exact scan and HNSW) and hybrid retrieval at growing corpus sizes. BM25 is measured as
- * the retriever runs it (pruned above 20,000 rows, see src/mrc/bm25.ts) and against two
+ * the retriever runs it (pruned above 20,000 rows, see src/retrieval/bm25.ts) and against two
  * rankings that score every matching row: all query terms (exact BM25), and the pruned query's
  * terms (frequent ones dropped): latency of each, top-10/top-100 overlap with exact BM25, and how
  * often the question's own SQuAD context (one of the corpus's documents) is in the top 10 / 100.
@@ -23,13 +23,20 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openWorkspaceDb } from '../src/app/workspace.js';
 import { loadConfig } from '../src/core/config.js';
-import { loadSquad } from '../src/eval/squad-data.js';
-import { type FtsIndex, ftsMatch, queryTerms, rowRange, searchFts, selectiveTerms } from '../src/mrc/bm25.js';
-import { DenseIndex } from '../src/mrc/dense-index.js';
-import type { RawDocument } from '../src/mrc/doc-sources.js';
-import { DocStore } from '../src/mrc/doc-store.js';
-import { ModelRegistry } from '../src/mrc/models.js';
-import { PASSAGES_FTS, passageForEncoding, Retriever, rrf } from '../src/mrc/retriever.js';
+import { loadSquad } from '../src/core/squad-data.js';
+import { ModelRegistry } from '../src/models/registry.js';
+import {
+  type FtsIndex,
+  ftsMatch,
+  queryTerms,
+  rowRange,
+  searchFts,
+  selectiveTerms,
+} from '../src/retrieval/bm25.js';
+import { DenseIndex } from '../src/retrieval/dense-index.js';
+import type { RawDocument } from '../src/retrieval/doc-sources.js';
+import { DocStore } from '../src/retrieval/doc-store.js';
+import { PASSAGES_FTS, passageForEncoding, Retriever, rrf } from '../src/retrieval/retriever.js';
 
 const { values } = parseArgs({
   options: {

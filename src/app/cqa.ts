@@ -8,7 +8,7 @@ import { Archive } from '../cqa/archive.js';
 import { Matcher } from '../cqa/matcher.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import { CqaRoute } from '../cqa/route.js';
-import type { ModelRegistry } from '../mrc/models.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { openEncoder } from './retrieval.js';
 
 export function matcherPath(config: Pick<Config, 'modelsDir'>): string {

@@ -12,8 +12,8 @@ import { Archive } from '../cqa/archive.js';
 import { readArchive } from '../cqa/import.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
-import { readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
+import { readSourceFile } from '../retrieval/doc-sources.js';
+import { DocStore } from '../retrieval/doc-store.js';
 import { setDataAsOf } from './workspace.js';
 
 export interface InitReport {

@@ -14,7 +14,7 @@ import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js
 import { type KbIndex, KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
 import { NAME_PREDICATES } from '../kbqa/vocab.js';
-import type { ModelRegistry } from '../mrc/models.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { openEncoder } from './retrieval.js';
 
 /** Where a relation model trained for the workspace's KB lives (`qa train kbqa`). */

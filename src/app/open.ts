@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
-import { readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
-import type { ModelRegistry } from '../mrc/models.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { QuestionParser, routerPath } from '../parse/router.js';
 import { loadCalibration } from '../rank/calibration-file.js';
 import type { Calibration } from '../rank/ranker.js';
+import { readSourceFile } from '../retrieval/doc-sources.js';
+import { DocStore } from '../retrieval/doc-store.js';
 import { Pipeline } from './pipeline.js';
 import { openWorkspaceDb } from './workspace.js';
 

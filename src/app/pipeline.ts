@@ -29,7 +29,7 @@ import {
 import { openKbStore } from '../kbqa/open-store.js';
 import type { KbqaRoute } from '../kbqa/route.js';
 import type { RdfStore } from '../kbqa/store.js';
-import type { ModelRegistry } from '../mrc/models.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { type AnswerForm, MrcRoute } from '../mrc/route.js';
 import { analyse } from '../parse/analyse.js';
 import { type Calibration, DEFAULT_CALIBRATION, forReader, isDescriptive, rank } from '../rank/ranker.js';

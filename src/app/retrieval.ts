@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
-import { DEFAULT_ANN_THRESHOLD } from '../mrc/dense-index.js';
-import { DocStore } from '../mrc/doc-store.js';
-import type { SentenceEncoder } from '../mrc/encoder.js';
-import type { ModelRegistry } from '../mrc/models.js';
-import { indexVectors, Retriever } from '../mrc/retriever.js';
+import type { SentenceEncoder } from '../models/encoder.js';
+import type { ModelRegistry } from '../models/registry.js';
+import { DEFAULT_ANN_THRESHOLD } from '../retrieval/dense-index.js';
+import { DocStore } from '../retrieval/doc-store.js';
+import { indexVectors, Retriever } from '../retrieval/retriever.js';
 
 /** The encoder named in config, else the registry's default; undefined when none is installed. */
 export async function openEncoder(

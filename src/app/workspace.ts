@@ -6,7 +6,7 @@ import type { Config } from '../core/config.js';
 import { type Db, type Migration, openDatabase, workspaceDbPath } from '../core/database.js';
 import { CQA_MIGRATIONS } from '../cqa/archive.js';
 import { FEEDBACK_MIGRATIONS } from '../feedback/store.js';
-import { DOC_MIGRATIONS } from '../mrc/doc-store.js';
+import { DOC_MIGRATIONS } from '../retrieval/doc-store.js';
 
 /** Facts about the workspace's data as a whole (when it was written). */
 const SETTINGS_MIGRATIONS: readonly Migration[] = [

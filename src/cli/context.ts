@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../core/config.js';
 import { QaError } from '../core/errors.js';
-import { ModelRegistry } from '../mrc/models.js';
+import { ModelRegistry } from '../models/registry.js';
 
 export interface CliContext {
   config: Config;

@@ -22,7 +22,7 @@ import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel } from '../kbqa/relation-model.js';
 import { KbqaRoute } from '../kbqa/route.js';
 import type { RdfFormat } from '../kbqa/store.js';
-import type { ModelRegistry } from '../mrc/models.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 

@@ -5,9 +5,9 @@
  */
 import { type Command, Option } from 'commander';
 import { withSquadPipeline } from '../app/open.js';
+import { loadSquad } from '../core/squad-data.js';
 import { sampleEvenly } from '../eval/calibration.js';
 import { type ArticleSplit, articleSplit, type OpenOutcome, outcomeOf, summariseOpen } from '../eval/open.js';
-import { loadSquad } from '../eval/squad-data.js';
 import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 

@@ -6,11 +6,11 @@ import type { Command } from 'commander';
 import { openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
 import { QaError } from '../core/errors.js';
+import { loadSquad } from '../core/squad-data.js';
 import { firstHit, RECALL_KS, retrievalMetrics } from '../eval/retrieval.js';
-import { loadSquad } from '../eval/squad-data.js';
-import { readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
-import { RETRIEVAL_MODES, type RetrievalMode } from '../mrc/retriever.js';
+import { readSourceFile } from '../retrieval/doc-sources.js';
+import { DocStore } from '../retrieval/doc-store.js';
+import { RETRIEVAL_MODES, type RetrievalMode } from '../retrieval/retriever.js';
 import { contextFrom, parseIntOption } from './context.js';
 import { progressBar } from './progress.js';
 

@@ -9,9 +9,9 @@ import { indexThreadVectors } from '../cqa/matcher.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import type { RdfFormat } from '../kbqa/store.js';
-import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
-import { indexVectors } from '../mrc/retriever.js';
+import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '../retrieval/doc-sources.js';
+import { DocStore } from '../retrieval/doc-store.js';
+import { indexVectors } from '../retrieval/retriever.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
 

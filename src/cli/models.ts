@@ -1,6 +1,6 @@
 /** `qa models list`: every installed model with its manifest. */
 import type { Command } from 'commander';
-import type { ModelManifest } from '../mrc/manifest.js';
+import type { ModelManifest } from '../models/manifest.js';
 import { contextFrom } from './context.js';
 
 /** The figure that says how good the model is, as its task measures it. */

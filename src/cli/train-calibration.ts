@@ -12,10 +12,12 @@ import { bundledKbqaModelPath, openKbqa } from '../app/kbqa.js';
 import { openPipeline, withSquadPipeline } from '../app/open.js';
 import { openEncoder, openRetrieval } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
+import { normalizeAnswer } from '../core/answer-text.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { readJsonFile } from '../core/json.js';
+import { loadSquad } from '../core/squad-data.js';
 import type { Answer, ParsedQuestion, RouteName } from '../core/types.js';
 import { matcherParts, readMatcherFile } from '../cqa/matcher-model.js';
 import {
@@ -44,15 +46,11 @@ import { answerMatches, judge, readDemoQuestions } from '../eval/demo.js';
 import { readKbQuestions } from '../eval/kbqa.js';
 import { readMetaqa } from '../eval/metaqa.js';
 import { articleSplit, OPEN_CORRECT_F1, outcomeOf } from '../eval/open.js';
-import { normalizeAnswer } from '../eval/squad.js';
-import { loadSquad } from '../eval/squad-data.js';
 import { FeedbackStore } from '../feedback/store.js';
 import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
 import { COUNT_Q } from '../kbqa/route.js';
-import { readSourceFile } from '../mrc/doc-sources.js';
-import { DocStore } from '../mrc/doc-store.js';
 import type { SpanReader } from '../mrc/reader.js';
 import { MrcRoute } from '../mrc/route.js';
 import { QuestionParser, routerPath } from '../parse/router.js';
@@ -71,6 +69,8 @@ import {
   forReader,
   isDescriptive,
 } from '../rank/ranker.js';
+import { readSourceFile } from '../retrieval/doc-sources.js';
+import { DocStore } from '../retrieval/doc-store.js';
 import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
 import { DEFAULT_ROUTING_DATA } from './eval-routing.js';
 import { progressBar } from './progress.js';

@@ -4,9 +4,9 @@
  * (`qa train matcher`), so the score is a probability that the archived question asks the same.
  */
 import type { VectorEncoder } from '../core/types.js';
-import { type FtsIndex, searchFts } from '../mrc/bm25.js';
-import { DenseIndex } from '../mrc/dense-index.js';
 import { type LogisticModel, predict } from '../rank/logistic.js';
+import { type FtsIndex, searchFts } from '../retrieval/bm25.js';
+import { DenseIndex } from '../retrieval/dense-index.js';
 import { type Answer, type Archive, bestAnswer, type Thread } from './archive.js';
 
 /** Feature order of the matcher's logistic model. */

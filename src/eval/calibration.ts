@@ -11,6 +11,7 @@
  */
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
+import { loadSquad } from '../core/squad-data.js';
 import type { ParsedQuestion, RouteName, VectorEncoder } from '../core/types.js';
 import { Archive } from '../cqa/archive.js';
 import { readSemevalQuestions, semevalThreads } from '../cqa/import.js';
@@ -23,7 +24,6 @@ import { fitLogistic, type LogisticModel } from '../rank/logistic.js';
 import { type Calibration, calibrated, type RouteCalibration } from '../rank/ranker.js';
 import { answerMatches } from './demo.js';
 import { f1Score } from './squad.js';
-import { loadSquad } from './squad-data.js';
 
 export interface LabelledCandidate {
   route: RouteName;

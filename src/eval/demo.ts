@@ -5,9 +5,9 @@
  * questions through the pipeline is the CLI's job.
  */
 import { z } from 'zod';
+import { normalizeAnswer } from '../core/answer-text.js';
 import { readJsonFile, validate } from '../core/json.js';
 import type { Answer, RouteName } from '../core/types.js';
-import { normalizeAnswer } from './squad.js';
 
 const text = z.string().trim().min(1);
 

@@ -5,9 +5,9 @@
  * SQuAD 2.0 scores it.
  */
 import { fnv1a } from '../core/hash.js';
+import type { LoadedSquad, SquadQuestion } from '../core/squad-data.js';
 import type { Answer } from '../core/types.js';
 import { evaluateSquad, f1Score, type SquadMetrics } from './squad.js';
-import type { LoadedSquad, SquadQuestion } from './squad-data.js';
 
 export type ArticleSplit = 'tune' | 'held-out';
 

@@ -1,6 +1,7 @@
 /** A self-contained HTML report of a reader's run on a SQuAD file. */
+
+import type { LoadedSquad, SquadQuestion } from '../core/squad-data.js';
 import type { QuestionScore, SquadMetrics, ThresholdSweep } from './squad.js';
-import type { LoadedSquad, SquadQuestion } from './squad-data.js';
 import type { SquadRun } from './squad-run.js';
 
 export interface ReportInput {

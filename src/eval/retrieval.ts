@@ -3,7 +3,7 @@
  * answer (SQuAD-normalised, on word boundaries, as DrQA's "answer in the retrieved text"
  * measure); recall@k = share of questions with a hit in the top k; MRR of the first hit.
  */
-import { normalizeAnswer } from './squad.js';
+import { normalizeAnswer } from '../core/answer-text.js';
 
 export const RECALL_KS = [1, 5, 20, 100] as const;
 

@@ -5,13 +5,13 @@
  */
 import { join } from 'node:path';
 import { fnv1a } from '../core/hash.js';
+import { loadSquad } from '../core/squad-data.js';
 import type { RouteName } from '../core/types.js';
 import { readArchive, readSemevalQuestions } from '../cqa/import.js';
 import { questionText } from '../cqa/matcher.js';
 import { normalize } from '../parse/analyse.js';
 import { type QuestionParser, ROUTES, type RouterExample, routerText } from '../parse/router.js';
 import { readMetaqa } from './metaqa.js';
-import { loadSquad } from './squad-data.js';
 import { readStackFaq } from './stackfaq.js';
 
 /** The benchmark files under a data folder laid out as `../shared/data`. */

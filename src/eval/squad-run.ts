@@ -1,7 +1,8 @@
 /** Runs a reader over every question of a SQuAD file with its own context. */
+
+import type { LoadedSquad } from '../core/squad-data.js';
 import type { SpanAnswer } from '../mrc/decode.js';
 import type { SpanReader } from '../mrc/reader.js';
-import type { LoadedSquad } from './squad-data.js';
 
 export interface SquadRun {
   predictions: Record<string, string>;

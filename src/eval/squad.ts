@@ -3,27 +3,8 @@
  * answer normalisation, EM and F1 as the maximum over gold answers, HasAns/NoAns splits and the
  * best no-answer thresholds. v1.1 counts a missing prediction as wrong; v2.0 leaves it out.
  */
-import type { LoadedSquad, SquadQuestion } from './squad-data.js';
-
-// Python's string.punctuation.
-const PUNCT = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
-// Python's `\b` is Unicode-aware (word = letters, digits, "_"); JavaScript's is ASCII-only.
-const ARTICLES = /(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu;
-// What Python's str.split() splits on (str.isspace); unlike JS `\s` it has no U+FEFF.
-const PY_WHITESPACE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C..U+001F are whitespace to Python.
-  /[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
-
-/** Lower-case, drop punctuation and articles, collapse whitespace (`normalize_answer`). */
-export function normalizeAnswer(s: string): string {
-  let out = '';
-  for (const ch of s.toLowerCase()) if (!PUNCT.has(ch)) out += ch;
-  return splitPy(out.replace(ARTICLES, ' ')).join(' ');
-}
-
-function splitPy(s: string): string[] {
-  return s.split(PY_WHITESPACE).filter((t) => t.length > 0);
-}
+import { normalizeAnswer, splitPy } from '../core/answer-text.js';
+import type { LoadedSquad, SquadQuestion } from '../core/squad-data.js';
 
 export function exactMatch(gold: string, pred: string): number {
   return normalizeAnswer(gold) === normalizeAnswer(pred) ? 1 : 0;

@@ -5,7 +5,9 @@
  * the smallest [CLS] start + end over the windows; softmax runs over the n-best list plus the
  * null entry, so probabilities are comparable across windows (never one softmax per window).
  */
-import type { Token } from './tokenizer.js';
+
+import { topIndices } from '../core/top-k.js';
+import type { Token } from '../models/tokenizer.js';
 import type { Window } from './windows.js';
 
 export interface WindowLogits {
@@ -47,26 +49,6 @@ export interface Decoded {
 
 /** nullOdds when no span could be formed at all (an empty context, say). */
 export const NO_SPAN = 1e6;
-
-/** Indices of the k largest values in values[lo, hi), best first, without sorting the whole range. */
-export function topIndices(values: ArrayLike<number>, lo: number, hi: number, k: number): number[] {
-  const idx: number[] = [];
-  const val: number[] = [];
-  const NEG = Number.NEGATIVE_INFINITY;
-  for (let i = lo; i < hi; i++) {
-    const v = values[i] ?? NEG;
-    if (idx.length === k && v <= (val[k - 1] ?? NEG)) continue;
-    let at = idx.length;
-    while (at > 0 && (val[at - 1] ?? NEG) < v) at--;
-    idx.splice(at, 0, i);
-    val.splice(at, 0, v);
-    if (idx.length > k) {
-      idx.pop();
-      val.pop();
-    }
-  }
-  return idx;
-}
 
 export function softmax(logits: readonly number[]): number[] {
   const max = Math.max(...logits);

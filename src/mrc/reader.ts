@@ -3,9 +3,7 @@
  * One onnxruntime session per model, opened once and shared by every request.
  */
 import { QaError } from '../core/errors.js';
-import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
-import type { ReaderManifest } from './manifest.js';
-import type { ReaderEntry } from './models.js';
+import type { ReaderEntry, ReaderManifest } from '../models/manifest.js';
 import {
   bertFeeds,
   type ModelSession,
@@ -14,8 +12,9 @@ import {
   run,
   type SessionOptions,
   tokenizerFor,
-} from './session.js';
-import type { Token, WordPieceTokenizer } from './tokenizer.js';
+} from '../models/session.js';
+import type { Token, WordPieceTokenizer } from '../models/tokenizer.js';
+import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
 import { makeWindows, type Window } from './windows.js';
 
 export type ReaderOptions = SessionOptions;

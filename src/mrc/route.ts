@@ -8,14 +8,15 @@
  * reader's tuned no-answer threshold: the best span outscores it exactly when the reader, on its
  * own, would answer.
  */
+
+import { normalizeAnswer } from '../core/answer-text.js';
 import type { Candidate, PassageEvidence } from '../core/types.js';
 import { contentWords, foldLabel, overlap } from '../core/words.js';
-import { normalizeAnswer } from '../eval/squad.js';
 import { sentenceSpans } from '../parse/analyse.js';
+import { type RetrievalMode, type RetrievedPassage, type Retriever, RRF_K } from '../retrieval/retriever.js';
+import { DocTopics } from '../retrieval/topics.js';
 import { softmax } from './decode.js';
 import type { SpanReader } from './reader.js';
-import { type RetrievalMode, type RetrievedPassage, type Retriever, RRF_K } from './retriever.js';
-import { DocTopics } from './topics.js';
 
 /**
  * 'span': a factoid, answered by the reader's spans. 'passage': a descriptive question ("tell me

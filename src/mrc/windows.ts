@@ -2,7 +2,7 @@
  * Windows over a long context: `[CLS] question [SEP] context-slice [SEP]`, consecutive slices
  * sharing `docStride` tokens (Hugging Face `stride` semantics).
  */
-import type { SpecialIds, Token } from './tokenizer.js';
+import type { SpecialIds, Token } from '../models/tokenizer.js';
 
 export interface WindowOptions {
   maxSeqLen: number;

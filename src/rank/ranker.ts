@@ -9,8 +9,9 @@
  * a very confident answer from it still comes through. Merged answers combine by noisy-OR, as
  * independent pieces of evidence for the same answer, one per source (passage, query, thread).
  */
+
+import { normalizeAnswer } from '../core/answer-text.js';
 import type { Candidate, CheckResult, Evidence, ParsedQuestion, RouteName } from '../core/types.js';
-import { normalizeAnswer } from '../eval/squad.js';
 import { sigmoid } from './logistic.js';
 
 export interface RouteCalibration {

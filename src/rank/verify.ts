@@ -15,8 +15,8 @@
 
 import type { AnswerType, Candidate, CheckResult, ParsedQuestion, QuestionScope } from '../core/types.js';
 import { contentWords, FUNCTION_WORDS, foldLabel } from '../core/words.js';
-import { splitTitle } from '../mrc/topics.js';
 import { analyse } from '../parse/analyse.js';
+import { splitTitle } from '../retrieval/topics.js';
 
 export interface VerifyOptions {
   /** Year the workspace's data was written; time checks on years and "now" need it. */

@@ -3,7 +3,7 @@ import type { Express, RequestHandler } from 'express';
 import type { Pipeline } from '../app/pipeline.js';
 import { QaError } from '../core/errors.js';
 import type { FeedbackStore } from '../feedback/store.js';
-import { DocStore } from '../mrc/doc-store.js';
+import { DocStore } from '../retrieval/doc-store.js';
 import type { Board } from './community.js';
 import { parseInput } from './errors.js';
 import type { Gate } from './gate.js';

@@ -9,7 +9,7 @@ import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { type Answer, Archive, bestAnswer, type Thread } from '../cqa/archive.js';
 import { type Matcher, THREADS_FTS } from '../cqa/matcher.js';
-import { searchFts } from '../mrc/bm25.js';
+import { searchFts } from '../retrieval/bm25.js';
 import { HttpError, parseInput } from './errors.js';
 import { answerRequest, idParam, threadRequest, threadsQuery, voteRequest } from './schemas.js';
 

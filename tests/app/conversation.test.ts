@@ -13,11 +13,11 @@ import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
 import type { DialogueTurn } from '../../src/core/types.js';
 import { openKbStore } from '../../src/kbqa/open-store.js';
 import { sourceFor } from '../../src/kbqa/rdf-files.js';
-import { readSourceFile } from '../../src/mrc/doc-sources.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { QuestionParser } from '../../src/parse/router.js';
 import { loadCalibration } from '../../src/rank/calibration-file.js';
+import { readSourceFile } from '../../src/retrieval/doc-sources.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'qa-conversation-'));

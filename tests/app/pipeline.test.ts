@@ -9,12 +9,12 @@ import { Archive } from '../../src/cqa/archive.js';
 import { readArchive } from '../../src/cqa/import.js';
 import { openKbStore } from '../../src/kbqa/open-store.js';
 import { sourceFor } from '../../src/kbqa/rdf-files.js';
-import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { QuestionParser } from '../../src/parse/router.js';
 import { loadCalibration } from '../../src/rank/calibration-file.js';
 import type { Calibration } from '../../src/rank/ranker.js';
+import { listDocFiles, readSourceFile } from '../../src/retrieval/doc-sources.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'qa-pipeline-'));

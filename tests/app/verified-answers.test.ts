@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../src/app/pipeline.js';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { loadConfig, PACKAGE_ROOT } from '../../src/core/config.js';
-import { readSourceFile } from '../../src/mrc/doc-sources.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { QuestionParser } from '../../src/parse/router.js';
 import { loadCalibration } from '../../src/rank/calibration-file.js';
+import { readSourceFile } from '../../src/retrieval/doc-sources.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'qa-verified-'));

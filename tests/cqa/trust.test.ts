@@ -10,7 +10,7 @@ import type { Db } from '../../src/core/database.js';
 import type { Answer } from '../../src/cqa/archive.js';
 import { readArchive } from '../../src/cqa/import.js';
 import { trustOf } from '../../src/cqa/trust.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 
 const answer = (a: Partial<Answer>): Answer => ({
   id: 1,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/cqa/import.js';
-import { readSourceFile } from '../../src/mrc/doc-sources.js';
+import { readSourceFile } from '../../src/retrieval/doc-sources.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DOCS = join(ROOT, 'corpora', 'docs', 'factbook.jsonl');

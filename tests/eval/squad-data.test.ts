@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPredictions, loadSquad } from '../../src/eval/squad-data.js';
+import { loadPredictions, loadSquad } from '../../src/core/squad-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qa-squad-'));
 const file = (name: string, text: string): string => {

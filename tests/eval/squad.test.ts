@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateSquad, exactMatch, f1Score, f1ScoreV11, normalizeAnswer } from '../../src/eval/squad.js';
-import { type LoadedSquad, loadPredictions, loadSquad } from '../../src/eval/squad-data.js';
+import { normalizeAnswer } from '../../src/core/answer-text.js';
+import { type LoadedSquad, loadPredictions, loadSquad } from '../../src/core/squad-data.js';
+import { evaluateSquad, exactMatch, f1Score, f1ScoreV11 } from '../../src/eval/squad.js';
 import { SHARED } from '../helpers/fixtures.js';
 
 const SQUAD = join(SHARED, 'data/squad');

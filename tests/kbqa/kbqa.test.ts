@@ -10,7 +10,7 @@ import { toSparql } from '../../src/kbqa/sparql.js';
 import type { RdfStore } from '../../src/kbqa/store.js';
 import { byLabelQuery } from '../../src/kbqa/translate.js';
 import { entityIri } from '../../src/kbqa/vocab.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { startVirtuoso, type Virtuoso, virtuosoAvailable } from '../helpers/virtuoso.js';
 

@@ -12,7 +12,7 @@ import { OxigraphStore } from '../../src/kbqa/oxigraph-store.js';
 import { readQuestion } from '../../src/kbqa/reading.js';
 import { RelationModel } from '../../src/kbqa/relation-model.js';
 import { KbqaRoute } from '../../src/kbqa/route.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { FIXTURES, scratchModels } from '../helpers/fixtures.js';
 
 const config = loadConfig({

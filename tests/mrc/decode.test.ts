@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSpans, NO_SPAN, softmax, topIndices, type WindowLogits } from '../../src/mrc/decode.js';
-import type { Token } from '../../src/mrc/tokenizer.js';
+import { topIndices } from '../../src/core/top-k.js';
+import type { Token } from '../../src/models/tokenizer.js';
+import { decodeSpans, NO_SPAN, softmax, type WindowLogits } from '../../src/mrc/decode.js';
 import type { Window } from '../../src/mrc/windows.js';
 
 // Context "a b c d e": five one-letter tokens at even offsets.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import type { SpanReader } from '../../src/mrc/reader.js';
 import { FIXTURE_MODELS } from '../helpers/fixtures.js';
 

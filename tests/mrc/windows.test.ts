@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Token } from '../../src/mrc/tokenizer.js';
+import type { Token } from '../../src/models/tokenizer.js';
 import { makeWindows } from '../../src/mrc/windows.js';
 
 const special = { cls: 101, sep: 102, pad: 0, unk: 100 };

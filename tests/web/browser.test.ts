@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../src/feedback/store.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
 import { startServer, type TestServer } from '../server/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 /** Loading SQuAD data and prediction files, with errors that name the file and the place. */
 import { z } from 'zod';
-import { QaError } from '../core/errors.js';
-import { readJsonFile, validate } from '../core/json.js';
+import { QaError } from './errors.js';
+import { readJsonFile, validate } from './json.js';
 
 const answer = z.object({ text: z.string(), answer_start: z.int() });
 const qa = z.object({

@@ -6,19 +6,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QaError } from '../core/errors.js';
 import { readJsonFile, validate } from '../core/json.js';
+import { type ReaderOptions, SpanReader } from '../mrc/reader.js';
 import { type EncoderOptions, SentenceEncoder } from './encoder.js';
-import { type ModelManifest, manifestSchema } from './manifest.js';
-import { type ReaderOptions, SpanReader } from './reader.js';
-
-export interface ModelEntry<M extends ModelManifest = ModelManifest> {
-  dir: string;
-  manifest: M;
-}
-
-type Task = ModelManifest['task'];
-type EntryOf<T extends Task> = ModelEntry<Extract<ModelManifest, { task: T }>>;
-export type ReaderEntry = EntryOf<'reader'>;
-export type EncoderEntry = EntryOf<'encoder'>;
+import {
+  type EncoderEntry,
+  type EntryOf,
+  type ModelEntry,
+  manifestSchema,
+  type ReaderEntry,
+  type Task,
+} from './manifest.js';
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';

@@ -1,11 +1,11 @@
 /**
- * The pruned BM25 path (src/mrc/bm25.ts, above `exactRows`) on a small FTS5 table with planted
+ * The pruned BM25 path (src/retrieval/bm25.ts, above `exactRows`) on a small FTS5 table with planted
  * term frequencies, the thresholds lowered so that every kind of candidate set is taken: its top-k
  * must be the exhaustive ranking's, with the same scores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/core/database.js';
-import { type FtsIndex, type ScoredId, searchFts } from '../../src/mrc/bm25.js';
+import { type FtsIndex, type ScoredId, searchFts } from '../../src/retrieval/bm25.js';
 
 const ROWS = 3000;
 /** Planted words and the rows that hold them (every row also has filler words). */

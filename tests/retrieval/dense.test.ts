@@ -5,11 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openRetrieval } from '../../src/app/retrieval.js';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { PACKAGE_ROOT } from '../../src/core/config.js';
-import { DenseIndex } from '../../src/mrc/dense-index.js';
-import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
-import { rrf } from '../../src/mrc/retriever.js';
+import { ModelRegistry } from '../../src/models/registry.js';
+import { DenseIndex } from '../../src/retrieval/dense-index.js';
+import { listDocFiles, readSourceFile } from '../../src/retrieval/doc-sources.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
+import { rrf } from '../../src/retrieval/retriever.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {

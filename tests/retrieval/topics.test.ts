@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocTopics, splitTitle } from '../../src/mrc/topics.js';
+import { DocTopics, splitTitle } from '../../src/retrieval/topics.js';
 
 describe('splitTitle', () => {
   it('reads subject and section from a dash or a colon, and a plain title as all subject', () => {

@@ -10,7 +10,7 @@ import { marked } from 'marked';
 import { z } from 'zod';
 import { QaError } from '../core/errors.js';
 import { validate } from '../core/json.js';
-import { loadSquad } from '../eval/squad-data.js';
+import { loadSquad } from '../core/squad-data.js';
 import { textLines } from '../kbqa/rdf-files.js';
 
 export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad';

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SentenceEncoder } from '../../src/mrc/encoder.js';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import type { SentenceEncoder } from '../../src/models/encoder.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { editJson, FIXTURES, scratchModels } from '../helpers/fixtures.js';
 
 const MODELS = new URL('../../models/', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WordPieceTokenizer } from '../../src/mrc/tokenizer.js';
+import { WordPieceTokenizer } from '../../src/models/tokenizer.js';
 
 const dir = new URL('../fixtures/tokenizer/', import.meta.url).pathname;
 

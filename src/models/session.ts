@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { QaError } from '../core/errors.js';
-import type { ModelEntry } from './models.js';
+import type { ModelEntry } from './manifest.js';
 import { type FeedTensor, type OutputTensor, WorkerSession } from './session-worker.js';
 import { WordPieceTokenizer } from './tokenizer.js';
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { QaError } from '../core/errors.js';
-import type { EncoderEntry } from './models.js';
+import type { EncoderEntry } from './manifest.js';
 import {
   bertFeeds,
   type ModelSession,

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../../src/mrc/models.js';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { editJson, FIXTURE_MODELS, scratchModels } from '../helpers/fixtures.js';
 
 describe('ModelRegistry', () => {

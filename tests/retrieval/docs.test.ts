@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { type Db, openDatabase } from '../../src/core/database.js';
 import { QaError } from '../../src/core/errors.js';
-import { ftsMatch, queryTerms, rowRange, selectiveTerms } from '../../src/mrc/bm25.js';
-import { listDocFiles, readSourceFile } from '../../src/mrc/doc-sources.js';
-import { DocStore } from '../../src/mrc/doc-store.js';
-import { splitPassages } from '../../src/mrc/passages.js';
-import { Retriever } from '../../src/mrc/retriever.js';
+import { ftsMatch, queryTerms, rowRange, selectiveTerms } from '../../src/retrieval/bm25.js';
+import { listDocFiles, readSourceFile } from '../../src/retrieval/doc-sources.js';
+import { DocStore } from '../../src/retrieval/doc-store.js';
+import { splitPassages } from '../../src/retrieval/passages.js';
+import { Retriever } from '../../src/retrieval/retriever.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const DOCS = join(FIXTURES, 'docs');

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
-import { topIndices } from './decode.js';
+import { topIndices } from '../core/top-k.js';
 
 const { HierarchicalNSW } = hnswlib;
 

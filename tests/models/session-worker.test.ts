@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FeedTensor, WorkerSession } from '../../src/mrc/session-worker.js';
+import { type FeedTensor, WorkerSession } from '../../src/models/session-worker.js';
 import { FIXTURE_MODELS } from '../helpers/fixtures.js';
 
 const MODEL = join(FIXTURE_MODELS, 'tiny-reader', 'model.onnx');
-const SOURCE = new URL('../../src/mrc/session-worker.ts', import.meta.url).href;
+const SOURCE = new URL('../../src/models/session-worker.ts', import.meta.url).href;
 
 function feeds(ids: number[]): Record<string, FeedTensor> {
   const tensor = (values: number[]): FeedTensor => ({

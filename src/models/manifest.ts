@@ -76,3 +76,14 @@ export const manifestSchema = z.discriminatedUnion('task', [readerSchema, encode
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type ReaderManifest = z.infer<typeof readerSchema>;
 export type EncoderManifest = z.infer<typeof encoderSchema>;
+
+/** An installed model: its folder and its manifest. */
+export interface ModelEntry<M extends ModelManifest = ModelManifest> {
+  dir: string;
+  manifest: M;
+}
+
+export type Task = ModelManifest['task'];
+export type EntryOf<T extends Task> = ModelEntry<Extract<ModelManifest, { task: T }>>;
+export type ReaderEntry = EntryOf<'reader'>;
+export type EncoderEntry = EntryOf<'encoder'>;
