@@ -5,6 +5,7 @@ import { QaError } from '../core/errors.js';
 import { registerAsk } from './ask.js';
 import { registerChat } from './chat.js';
 import { parseIntOption } from './context.js';
+import { registerDocs } from './docs.js';
 import { registerEvalDemo } from './eval-demo.js';
 import { registerEvalDialogues } from './eval-dialogues.js';
 import { registerEvalKbqa } from './eval-kbqa.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAsk(program);
   registerChat(program);
+  registerDocs(program);
   registerFeedback(program);
   registerIngest(program);
   registerInit(program);

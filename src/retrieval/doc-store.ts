@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db, Migration } from '../core/database.js';
+import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
 import type { SourceFile } from './doc-sources.js';
 import { DEFAULT_SPLIT, type SplitOptions, splitPassages } from './passages.js';
@@ -188,6 +189,44 @@ export class DocStore {
       .all(JSON.stringify(ids));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Each source (a file, or what came over the API) with its documents and passages. */
+  sources(): { source: string; documents: number; passages: number; ingestedAt: string }[] {
+    return this.db
+      .prepare<[], { source: string; documents: number; passages: number; ingestedAt: string }>(
+        `SELECT d.source, count(DISTINCT d.id) AS documents, count(p.id) AS passages, max(d.ingested_at) AS ingestedAt
+         FROM documents d LEFT JOIN passages p ON p.doc_id = d.id GROUP BY d.source ORDER BY d.source`,
+      )
+      .all();
+  }
+
+  /**
+   * Removes every document of the given sources, with their passages and vectors, in one
+   * transaction; a source not stored is an error and removes nothing.
+   */
+  removeSources(sources: readonly string[]): { documents: number; passages: number } {
+    const known = new Set(this.sources().map((s) => s.source));
+    const missing = sources.filter((s) => !known.has(s));
+    if (missing.length) {
+      throw new QaError('not_found', `no documents from ${missing.map((m) => `"${m}"`).join(', ')}`, {
+        hint: 'qa docs list names the sources',
+      });
+    }
+    const counts = { documents: 0, passages: 0 };
+    this.db.transaction(() => {
+      for (const source of sources) {
+        counts.passages += Number(
+          this.db
+            .prepare<[string], { n: number }>(
+              'SELECT count(*) AS n FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.source = ?',
+            )
+            .get(source)?.n ?? 0,
+        );
+        counts.documents += this.db.prepare('DELETE FROM documents WHERE source = ?').run(source).changes;
+      }
+    })();
+    return counts;
   }
 
   /** Every document's id and title, in the order they were first ingested. */

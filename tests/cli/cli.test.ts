@@ -315,6 +315,30 @@ describe('feedback on the command line', () => {
   });
 });
 
+describe('qa docs', () => {
+  it('lists the sources with their counts, and removes one whole, naming a source it does not hold', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-docs-'));
+    expect(qa(['ingest', 'docs', join(FIXTURES, 'docs'), '--workspace', ws, '--no-vectors']).code).toBe(0);
+    const listed = qa(['docs', 'list', '--workspace', ws, '--json']);
+    expect(listed.code).toBe(0);
+    const { sources } = JSON.parse(listed.stdout) as {
+      sources: Array<{ source: string; documents: number }>;
+    };
+    const places = sources.find((s) => s.source.endsWith('places.jsonl'));
+    expect(places?.documents).toBe(2);
+    const removed = qa(['docs', 'remove', places?.source ?? '', '--workspace', ws]);
+    expect(removed.stdout).toBe('removed 2 document(s), 2 passage(s)\n');
+    const after = JSON.parse(qa(['docs', 'list', '--workspace', ws, '--json']).stdout) as {
+      sources: unknown[];
+    };
+    expect(after.sources).toHaveLength(sources.length - 1);
+    const unknown = qa(['docs', 'remove', 'no-such-source', '--workspace', ws]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no documents from "no-such-source"');
+    rmSync(ws, { recursive: true, force: true });
+  });
+});
+
 describe('qa eval open', () => {
   it('asks a SQuAD file of the whole pipeline over all its paragraphs and scores it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));
