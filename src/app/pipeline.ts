@@ -218,8 +218,13 @@ export class Pipeline {
       const name = req.reader ?? this.readerName;
       if (!name) throw new QaError('not_found', 'no reader model is installed');
       const reader = await this.models.reader(name, { threads: this.config.threads });
-      return (await this.routes.mrc.answer(q, reader, { about: scope.about, form: answerForm(pq) }))
-        .candidates;
+      return (
+        await this.routes.mrc.answer(q, reader, {
+          about: scope.about,
+          form: answerForm(pq),
+          ...(req.filters ? { filter: req.filters } : {}),
+        })
+      ).candidates;
     }
     if (route === 'cqa' && this.routes.cqa) {
       return (await this.routes.cqa.route.answer(q)).candidates;

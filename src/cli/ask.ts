@@ -7,13 +7,14 @@ import type { Command } from 'commander';
 import { openPipeline } from '../app/open.js';
 import { ROUTES } from '../app/pipeline.js';
 import { QaError } from '../core/errors.js';
-import type { Answer, Candidate, RouteName } from '../core/types.js';
+import type { Answer, AskRequest, Candidate, RouteName } from '../core/types.js';
 import { readHistory } from '../dialogue/history.js';
 import { type CliContext, contextFrom, parseIntOption, readerName } from './context.js';
 import { progressBar } from './progress.js';
 
 interface AskOptions {
   history?: string;
+  filter?: NonNullable<AskRequest['filters']>;
   context?: string;
   contextFile?: string;
   topK?: number;
@@ -29,6 +30,37 @@ function parseRoutes(v: string): RouteName[] {
     throw new QaError('bad_input', `unknown route "${bad}"`, { where: '--routes', hint: ROUTES.join(', ') });
   }
   return names as RouteName[];
+}
+
+/** `--filter tags=a,b --filter after=2024-01-01`, accumulated into one filter. */
+function parseFilter(v: string, previous: AskOptions['filter']): NonNullable<AskOptions['filter']> {
+  const m = /^(source|tags|after|before)=(.+)$/.exec(v.trim());
+  if (!m?.[1] || !m[2]) {
+    throw new QaError('bad_input', `"${v}" is not a filter`, {
+      where: '--filter',
+      hint: 'source=NAME, tags=A,B, after=YYYY-MM-DD or before=YYYY-MM-DD',
+    });
+  }
+  const [, field, value] = m;
+  const out = { ...previous };
+  if (field === 'source') out.source = [...(out.source ?? []), value];
+  else if (field === 'tags')
+    out.tags = [
+      ...(out.tags ?? []),
+      ...value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ];
+  else {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      throw new QaError('bad_input', `${field} needs a date YYYY-MM-DD, got "${value}"`, {
+        where: '--filter',
+      });
+    }
+    out[field as 'after' | 'before'] = value;
+  }
+  return out;
 }
 
 function evidenceLine(c: Candidate): string {
@@ -79,6 +111,7 @@ async function askPipeline(ctx: CliContext, question: string, opts: AskOptions):
     const answer = await pipeline.ask({
       question,
       ...(opts.history ? { history: readHistory(opts.history) } : {}),
+      ...(opts.filter ? { filters: opts.filter } : {}),
       ...(opts.routes ? { routes: opts.routes } : {}),
       topK: Math.max(1, opts.topK ?? 3),
       ...(opts.explain ? { explain: true } : {}),
@@ -112,6 +145,11 @@ export function registerAsk(program: Command): void {
     .option(
       '--history <file>',
       'earlier turns of the conversation: a JSON array of {question, answer?, resolved?}',
+    )
+    .option(
+      '--filter <field=value>',
+      'read only some documents: source=NAME, tags=A,B, after=YYYY-MM-DD, before=YYYY-MM-DD (repeatable)',
+      parseFilter,
     )
     .option('--context <text>', 'the passage to read')
     .option('--context-file <file>', 'read the passage from a text file')

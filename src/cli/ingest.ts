@@ -90,6 +90,7 @@ interface DocsOptions {
   format?: DocFormat;
   vectors: boolean;
   json?: boolean;
+  tags?: string;
 }
 
 function registerIngestDocs(ingest: Command): void {
@@ -102,9 +103,17 @@ function registerIngestDocs(ingest: Command): void {
       'text, markdown, html, jsonl or squad (default: from each extension)',
       parseDocFormat,
     )
+    .option(
+      '--tags <tags>',
+      'tags for every document read (comma-separated): questions can be restricted to them',
+    )
     .option('--no-vectors', 'skip the sentence vectors (dense retrieval computes them when it opens)')
     .option('--json', 'print the ingest report as JSON')
     .action(async (paths: string[], opts: DocsOptions, cmd: Command) => {
+      const tags = (opts.tags ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       const ctx = contextFrom(cmd);
       const t0 = performance.now();
       const files = listDocFiles(paths, opts.format);
@@ -112,7 +121,7 @@ function registerIngestDocs(ingest: Command): void {
       const sources = files.map((f, i) => {
         const src = readSourceFile(f, opts.format);
         readBar.update(i + 1, files.length);
-        return src;
+        return tags.length ? { ...src, tags } : src;
       });
       readBar.stop();
       const db = openWorkspaceDb(ctx.config);

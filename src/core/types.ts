@@ -108,6 +108,8 @@ export interface AskRequest {
   question: string;
   /** Earlier turns of the conversation, oldest first; the server keeps no state. */
   history?: DialogueTurn[];
+  /** Only documents from these sources, with these tags, or modified in this time are read. */
+  filters?: { source?: string[]; tags?: string[]; after?: string; before?: string };
   /** Routes to run (default: all that have data). */
   routes?: RouteName[];
   /** Reader model for the MRC route (default: from config). */

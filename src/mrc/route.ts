@@ -13,6 +13,7 @@ import { normalizeAnswer } from '../core/answer-text.js';
 import type { Candidate, PassageEvidence } from '../core/types.js';
 import { contentWords, foldLabel, overlap } from '../core/words.js';
 import { sentenceSpans } from '../parse/analyse.js';
+import type { DocFilter } from '../retrieval/doc-store.js';
 import { type RetrievalMode, type RetrievedPassage, type Retriever, RRF_K } from '../retrieval/retriever.js';
 import { DocTopics } from '../retrieval/topics.js';
 import { softmax } from './decode.js';
@@ -38,6 +39,8 @@ export interface MrcOptions {
    */
   about?: readonly string[];
   form?: AnswerForm;
+  /** Only passages of these documents are read (`filters` of a request). */
+  filter?: DocFilter;
 }
 
 /** How deep the ordinary retrieval goes when the question names a subject. */
@@ -79,8 +82,17 @@ export class MrcRoute {
     const about = (opts.about ?? []).filter((s) => this.topics.has(s));
     const form = opts.form ?? 'span';
     const section = form === 'span' ? undefined : await this.sectionAsked(question, about, form);
-    let passages = await this.retriever.retrieve(question, about.length ? ABOUT_DEPTH : k, mode, vector);
-    if (about.length) passages = this.aboutFirst(passages, about, k, vector, section?.docId);
+    let passages = await this.retriever.retrieve(
+      question,
+      about.length ? ABOUT_DEPTH : k,
+      mode,
+      vector,
+      opts.filter,
+    );
+    if (about.length) {
+      const allowed = opts.filter ? new Set(this.retriever.store.passageIdsMatching(opts.filter)) : undefined;
+      passages = this.aboutFirst(passages, about, k, vector, section?.docId, allowed);
+    }
     if (passages.length === 0) return { candidates: [], passages };
     const spans = await this.readSpans(question, passages, reader, opts.spansPerPassage ?? 2);
     if (form === 'span' || (form === 'auto' && !section)) return { candidates: spans, passages };
@@ -101,9 +113,13 @@ export class MrcRoute {
     k: number,
     vector: Float32Array | undefined,
     sectionDoc: number | undefined,
+    allowed: ReadonlySet<number> | undefined,
   ): RetrievedPassage[] {
     const docIds = about.flatMap((s) => this.topics.documentsAbout(s).map((t) => t.docId));
-    const ids = this.retriever.store.passageIdsOf(docIds).slice(0, MAX_ABOUT_PASSAGES);
+    const ids = this.retriever.store
+      .passageIdsOf(docIds)
+      .filter((id) => !allowed || allowed.has(id))
+      .slice(0, MAX_ABOUT_PASSAGES);
     const listed = new Map(retrieved.map((p, r) => [p.id, r]));
     const sims = vector ? this.retriever.similarities(vector, ids) : undefined;
     const bySim = new Map(

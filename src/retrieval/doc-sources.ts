@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { convert } from 'html-to-text';
 import { marked } from 'marked';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { QaError } from '../core/errors.js';
 import { validate } from '../core/json.js';
@@ -22,9 +23,15 @@ export interface RawDocument {
   key: string;
   title: string | undefined;
   text: string;
+  /** Labels a question can be restricted to ("handbook", "2024"). */
+  tags?: string[];
+  /** When the document was last changed (ISO date): its own, else its file's. */
+  modified?: string;
 }
 
 export interface SourceFile {
+  /** Tags given to every document of the source (`qa ingest docs --tags`). */
+  tags?: string[];
   /** Absolute path: the documents of one source are replaced together on re-ingest. */
   source: string;
   format: DocFormat;
@@ -119,11 +126,49 @@ function single(file: string, source: string, title: string | undefined, text: s
   return body ? [{ key: source, title: title ?? basename(file, extname(file)), text: body }] : [];
 }
 
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO date (2024-05-01)');
+
 const jsonlRecord = z.object({
   id: z.union([z.string().min(1), z.int()]),
   title: z.string().optional(),
   text: z.string(),
+  tags: z.array(z.string().trim().min(1).max(60)).max(50).optional(),
+  modified: isoDate.optional(),
 });
+
+/** Markdown front matter: the title, tags and date a note gives itself. */
+const frontMatter = z
+  .object({
+    title: z.string().optional(),
+    tags: z.union([z.array(z.coerce.string()), z.string()]).optional(),
+    modified: z.union([z.date(), z.string()]).optional(),
+    date: z.union([z.date(), z.string()]).optional(),
+  })
+  .loose();
+
+function dateOf(v: Date | string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const d = v instanceof Date ? v : new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().slice(0, 10);
+}
+
+/** The front matter between `---` lines at the top, parsed as YAML, and the text after it. */
+function splitFrontMatter(md: string, file: string): { meta: z.infer<typeof frontMatter>; body: string } {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(md);
+  if (!m) return { meta: {}, body: md };
+  let value: unknown;
+  try {
+    value = parseYaml(m[1] ?? '') ?? {};
+  } catch (e) {
+    throw new QaError('bad_input', `front matter is not valid YAML (${(e as Error).message})`, {
+      where: file,
+      cause: e,
+    });
+  }
+  return { meta: validate(frontMatter, value, `${file}: front matter`), body: md.slice(m[0].length) };
+}
 
 function readJsonl(file: string, source: string): RawDocument[] {
   const docs: RawDocument[] = [];
@@ -146,7 +191,15 @@ function readJsonl(file: string, source: string): RawDocument[] {
       });
     }
     seen.set(id, no);
-    if (r.text.trim()) docs.push({ key: `${source}#${id}`, title: r.title, text: r.text.trim() });
+    if (r.text.trim()) {
+      docs.push({
+        key: `${source}#${id}`,
+        title: r.title,
+        text: r.text.trim(),
+        ...(r.tags ? { tags: r.tags } : {}),
+        ...(r.modified ? { modified: r.modified.slice(0, 10) } : {}),
+      });
+    }
   }
   return docs;
 }
@@ -178,9 +231,20 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
       documents = single(file, source, undefined, readUtf8(file));
       break;
     case 'markdown': {
-      const md = readUtf8(file);
-      const heading = /^#\s+(.+)$/m.exec(md)?.[1]?.trim();
-      documents = single(file, source, heading, convert(marked.parse(md, { async: false }), HTML_OPTIONS));
+      const { meta, body } = splitFrontMatter(readUtf8(file), file);
+      const heading = meta.title ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim();
+      const tags = typeof meta.tags === 'string' ? meta.tags.split(',').map((t) => t.trim()) : meta.tags;
+      const modified = dateOf(meta.modified ?? meta.date);
+      documents = single(
+        file,
+        source,
+        heading,
+        convert(marked.parse(body, { async: false }), HTML_OPTIONS),
+      ).map((d) => ({
+        ...d,
+        ...(tags?.length ? { tags: tags.filter(Boolean) } : {}),
+        ...(modified ? { modified } : {}),
+      }));
       break;
     }
     case 'html': {
@@ -195,5 +259,11 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
       documents = readSquadContexts(file, source);
       break;
   }
-  return { source, format: f, documents };
+  // A document that gives no date of its own is as new as its file.
+  const fileDate = f === 'squad' ? undefined : new Date(statSync(file).mtimeMs).toISOString().slice(0, 10);
+  return {
+    source,
+    format: f,
+    documents: fileDate ? documents.map((d) => (d.modified ? d : { ...d, modified: fileDate })) : documents,
+  };
 }

@@ -63,7 +63,28 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
     id: 'mrc-003-drop-vocabulary',
     sql: 'DROP TABLE passages_vocab;',
   },
+  {
+    // What questions can be restricted to: a document's tags and its date.
+    id: 'mrc-004-document-metadata',
+    sql: `
+      ALTER TABLE documents ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE documents ADD COLUMN modified TEXT;
+      CREATE INDEX documents_modified ON documents(modified);
+    `,
+  },
 ];
+
+/** Restricts retrieval to some documents; every field given must hold. */
+export interface DocFilter {
+  /** Sources as \`qa docs list\` names them (any of them). */
+  source?: string[];
+  /** Tags (any of them). */
+  tags?: string[];
+  /** Documents modified on or after this ISO date. */
+  after?: string;
+  /** Documents modified on or before this ISO date. */
+  before?: string;
+}
 
 export interface Passage {
   id: number;
@@ -119,8 +140,8 @@ export class DocStore {
       'SELECT id, key FROM documents WHERE source = ?',
     );
     const del = db.prepare<[number]>('DELETE FROM documents WHERE id = ?');
-    const insDoc = db.prepare<[string, string, string | null, string, string]>(
-      'INSERT INTO documents (key, source, title, hash, ingested_at) VALUES (?, ?, ?, ?, ?)',
+    const insDoc = db.prepare<[string, string, string | null, string, string, string, string | null]>(
+      'INSERT INTO documents (key, source, title, hash, ingested_at, tags, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const insPassage = db.prepare<[number | bigint, number, number, number, string]>(
       'INSERT INTO passages (doc_id, ord, start, "end", text) VALUES (?, ?, ?, ?, ?)',
@@ -135,7 +156,11 @@ export class DocStore {
         const keep = new Set<string>();
         for (const doc of src.documents) {
           keep.add(doc.key);
-          const hash = sha1(`${doc.title ?? ''}\n${doc.text}`);
+          const tags = [...new Set([...(src.tags ?? []), ...(doc.tags ?? [])])].sort();
+          // A file's date alone does not make a document new: only its title, text and tags do.
+          const hash = sha1(
+            `${doc.title ?? ''}\n${doc.text}${tags.length ? `\n${JSON.stringify(tags)}` : ''}`,
+          );
           const old = byKey.get(doc.key);
           if (old?.hash === hash) {
             report.unchanged++;
@@ -150,7 +175,15 @@ export class DocStore {
           } else {
             report.added++;
           }
-          const docId = insDoc.run(doc.key, src.source, doc.title ?? null, hash, now).lastInsertRowid;
+          const docId = insDoc.run(
+            doc.key,
+            src.source,
+            doc.title ?? null,
+            hash,
+            now,
+            JSON.stringify(tags),
+            doc.modified ?? null,
+          ).lastInsertRowid;
           splitPassages(doc.text, split).forEach((p, ord) => {
             const pid = insPassage.run(docId, ord, p.start, p.end, p.text).lastInsertRowid;
             insFts.run(pid, doc.title ?? '', p.text);
@@ -189,6 +222,37 @@ export class DocStore {
       .all(JSON.stringify(ids));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** The ids of the passages of the documents a filter lets through. */
+  passageIdsMatching(filter: DocFilter): number[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.source?.length) {
+      where.push('d.source IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.source));
+    }
+    if (filter.tags?.length) {
+      where.push(
+        'EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))',
+      );
+      args.push(JSON.stringify(filter.tags));
+    }
+    if (filter.after) {
+      where.push('d.modified >= ?');
+      args.push(filter.after);
+    }
+    if (filter.before) {
+      // "before 2024-06-30" includes that whole day.
+      where.push('substr(d.modified, 1, 10) <= ?');
+      args.push(filter.before.slice(0, 10));
+    }
+    return this.db
+      .prepare<string[], { id: number }>(
+        `SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id`,
+      )
+      .all(...args)
+      .map((r) => r.id);
   }
 
   /** Each source (a file, or what came over the API) with its documents and passages. */

@@ -4,10 +4,11 @@
  * the two lists.
  */
 import { QaError } from '../core/errors.js';
+import { topIndices } from '../core/top-k.js';
 import type { VectorEncoder } from '../core/types.js';
 import { type FtsIndex, searchFts } from './bm25.js';
 import { DenseIndex, type DenseIndexOptions, type ScoredPassage } from './dense-index.js';
-import type { DocStore, Passage } from './doc-store.js';
+import type { DocFilter, DocStore, Passage } from './doc-store.js';
 
 export type RetrievalMode = 'bm25' | 'dense' | 'hybrid';
 
@@ -108,12 +109,41 @@ export class Retriever {
     return this.dense?.index.scoresFor(vector, ids);
   }
 
+  /**
+   * The best `k` among the given passages only (a filter's): BM25 over them inside FTS5, cosine
+   * over their vectors — never the whole collection's top-k filtered afterwards.
+   */
+  private async searchWithin(
+    query: string,
+    k: number,
+    mode: RetrievalMode,
+    within: readonly number[],
+    vector?: Float32Array,
+  ): Promise<ScoredPassage[]> {
+    if (within.length === 0) return [];
+    const sparse = () => searchFts(this.store.db, PASSAGES_FTS, query, Math.max(k, FUSION_DEPTH), within);
+    const dense = async () => {
+      if (!this.dense) throw new QaError('unavailable', 'dense retrieval needs a sentence encoder model');
+      const q = vector ?? (await this.dense.encoder.encode([query]));
+      const scores = this.dense.index.scoresFor(q, within);
+      return topIndices(scores, 0, scores.length, Math.max(k, FUSION_DEPTH)).map((i) => ({
+        id: within[i] as number,
+        score: scores[i] as number,
+      }));
+    };
+    if (mode === 'bm25') return sparse().slice(0, k);
+    if (mode === 'dense') return (await dense()).slice(0, k);
+    return rrf([sparse(), await dense()], k);
+  }
+
   async search(
     query: string,
     k: number,
     mode: RetrievalMode,
     vector?: Float32Array,
+    filter?: DocFilter,
   ): Promise<ScoredPassage[]> {
+    if (filter) return this.searchWithin(query, k, mode, this.store.passageIdsMatching(filter), vector);
     if (mode === 'bm25') return this.bm25(query, k);
     if (mode === 'dense') return this.denseSearch(query, k, vector);
     const depth = Math.max(k, FUSION_DEPTH);
@@ -126,8 +156,9 @@ export class Retriever {
     k: number,
     mode: RetrievalMode,
     vector?: Float32Array,
+    filter?: DocFilter,
   ): Promise<RetrievedPassage[]> {
-    const hits = await this.search(query, k, mode, vector);
+    const hits = await this.search(query, k, mode, vector, filter);
     const score = new Map(hits.map((h) => [h.id, h.score]));
     return this.store.passages(hits.map((h) => h.id)).map((p) => ({ ...p, score: score.get(p.id) ?? 0 }));
   }

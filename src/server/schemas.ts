@@ -18,6 +18,30 @@ export const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 const dialogueTurn = dialogueTurnSchema.register(apiSchemas, { id: 'DialogueTurn' });
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date (2024-05-01)');
+
+const docFilters = z
+  .strictObject({
+    source: z
+      .array(z.string().min(1).max(1000))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Any of these sources (qa docs list)'),
+    tags: z
+      .array(z.string().min(1).max(60))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Documents with any of these tags'),
+    after: isoDate.optional().describe('Documents modified on or after this date'),
+    before: isoDate.optional().describe('Documents modified on or before this date'),
+  })
+  .register(apiSchemas, {
+    id: 'DocFilters',
+    description: 'Which documents the passage route reads; applied inside BM25 and dense retrieval',
+  });
+
 export const askRequest = z
   .strictObject({
     question: z
@@ -39,6 +63,7 @@ export const askRequest = z
       .max(MAX_HISTORY, `at most ${MAX_HISTORY} earlier turns; send the most recent ones`)
       .optional()
       .describe('Earlier turns of the conversation, oldest first; the server keeps no state'),
+    filters: docFilters.optional(),
   })
   .register(apiSchemas, { id: 'AskRequest', description: 'A question for POST /api/ask' });
 

@@ -332,6 +332,22 @@ describe('qa docs', () => {
       sources: unknown[];
     };
     expect(after.sources).toHaveLength(sources.length - 1);
+    const filtered = qa([
+      'ask',
+      'How high is Mount Kenya?',
+      '--filter',
+      'after=2999-01-01',
+      '--workspace',
+      ws,
+      '--json',
+      '--routes',
+      'mrc',
+    ]);
+    expect(filtered.code).toBe(0);
+    expect(JSON.parse(filtered.stdout)).toMatchObject({ abstained: true, answers: [] });
+    const badFilter = qa(['ask', 'How high?', '--filter', 'colour=red', '--workspace', ws]);
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr).toContain('"colour=red" is not a filter');
     const unknown = qa(['docs', 'remove', 'no-such-source', '--workspace', ws]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no documents from "no-such-source"');

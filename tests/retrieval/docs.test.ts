@@ -222,3 +222,77 @@ describe('selectiveTerms', () => {
     db.close();
   });
 });
+
+describe('document metadata and filters', () => {
+  function corpus() {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-meta-'));
+    writeFileSync(
+      join(dir, 'notes.jsonl'),
+      [
+        {
+          id: 'a',
+          title: 'Boilers 2023',
+          text: 'The boiler pressure should stay near 1.5 bar.',
+          tags: ['handbook'],
+          modified: '2023-03-01',
+        },
+        {
+          id: 'b',
+          title: 'Boilers 2024',
+          text: 'The boiler pressure should stay near 1.2 bar.',
+          tags: ['handbook', '2024'],
+          modified: '2024-06-30',
+        },
+        { id: 'c', title: 'Kettles', text: 'Descale the kettle with vinegar.', modified: '2024-01-15' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'memo.md'),
+      '---\ntitle: Pressure memo\ntags: [memo, handbook]\ndate: 2022-11-02\n---\n\nKeep the boiler pressure near 1.4 bar.\n',
+    );
+    return dir;
+  }
+
+  it('keeps tags and dates from JSON Lines and Markdown front matter, and tags given for a whole ingest', () => {
+    const dir = corpus();
+    const memo = readSourceFile(join(dir, 'memo.md'));
+    expect(memo.documents[0]).toMatchObject({
+      title: 'Pressure memo',
+      tags: ['memo', 'handbook'],
+      modified: '2022-11-02',
+    });
+    expect(memo.documents[0]?.text).toBe('Keep the boiler pressure near 1.4 bar.');
+    const store = freshStore();
+    store.ingest([{ ...readSourceFile(join(dir, 'notes.jsonl')), tags: ['site'] }, memo]);
+    const titles = (f: Parameters<DocStore['passageIdsMatching']>[0]) =>
+      store.passages(store.passageIdsMatching(f)).map((p) => p.title);
+    expect(titles({ tags: ['2024'] })).toEqual(['Boilers 2024']);
+    expect(titles({ tags: ['site'] })).toEqual(['Boilers 2023', 'Boilers 2024', 'Kettles']);
+    expect(titles({ after: '2024-01-01' })).toEqual(['Boilers 2024', 'Kettles']);
+    expect(titles({ before: '2023-12-31', tags: ['handbook'] })).toEqual(['Boilers 2023', 'Pressure memo']);
+    expect(titles({ source: [join(dir, 'memo.md')] })).toEqual(['Pressure memo']);
+  });
+
+  it('filters inside BM25 retrieval, not after the top-k', async () => {
+    const dir = corpus();
+    const store = freshStore();
+    store.ingest([readSourceFile(join(dir, 'notes.jsonl')), readSourceFile(join(dir, 'memo.md'))]);
+    const retriever = new Retriever(store);
+    // Every boiler passage outranks the kettle for this query; a top-1 filtered afterwards would be empty.
+    const hits = await retriever.retrieve('boiler pressure kettle', 1, 'bm25', undefined, { tags: ['memo'] });
+    expect(hits.map((h) => h.title)).toEqual(['Pressure memo']);
+    expect(
+      await retriever.retrieve('boiler pressure', 3, 'bm25', undefined, { after: '2030-01-01' }),
+    ).toEqual([]);
+  });
+
+  it('names the file of front matter that is not YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-meta-'));
+    writeFileSync(join(dir, 'bad.md'), '---\ntags: [unclosed\n---\n\ntext\n');
+    expect(() => readSourceFile(join(dir, 'bad.md'))).toThrow(
+      expect.objectContaining({ code: 'bad_input', where: join(dir, 'bad.md') }),
+    );
+  });
+});

@@ -111,6 +111,22 @@ describe('POST /api/ask', () => {
     answerSchema.parse(r.body);
   });
 
+  it('reads only the documents a filter lets through, and names a bad filter', async () => {
+    const all = await call('POST', '/api/ask', { question: 'How high is Mount Kenya?' });
+    expect(all.body.answers[0]?.evidence.kind).toBe('passage');
+    const none = await call('POST', '/api/ask', {
+      question: 'How high is Mount Kenya?',
+      filters: { after: '2999-01-01' },
+    });
+    expect(none.status).toBe(200);
+    expect(
+      none.body.answers.filter((a: { evidence: { kind: string } }) => a.evidence.kind === 'passage'),
+    ).toEqual([]);
+    const bad = await call('POST', '/api/ask', { question: 'How high?', filters: { after: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.where).toBe('filters.after');
+  });
+
   it('refuses a history it cannot use, naming the field', async () => {
     const turns = Array.from({ length: 21 }, (_, i) => ({ question: `question ${i}?`, answer: null }));
     const long = await call('POST', '/api/ask', { question: 'and then?', history: turns });
