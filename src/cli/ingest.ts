@@ -9,7 +9,7 @@ import { indexThreadVectors } from '../cqa/matcher.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import type { RdfFormat } from '../kbqa/store.js';
-import { type DocFormat, listDocFiles, parseDocFormat, readSourceFile } from '../retrieval/doc-sources.js';
+import { type DocFormat, listDocFiles, parseDocFormat, readDocumentFile } from '../retrieval/doc-sources.js';
 import { DocStore } from '../retrieval/doc-store.js';
 import { indexVectors } from '../retrieval/retriever.js';
 import { contextFrom } from './context.js';
@@ -97,10 +97,13 @@ function registerIngestDocs(ingest: Command): void {
   ingest
     .command('docs')
     .description('add or update documents for passage retrieval (one transaction: any error adds nothing)')
-    .argument('<paths...>', 'files or folders: .txt, .md, .html, .jsonl ({id,title,text}), .json (SQuAD)')
+    .argument(
+      '<paths...>',
+      'files or folders: .txt, .md, .html, .pdf, .docx, .jsonl ({id,title,text,tags?,modified?}), .json (SQuAD)',
+    )
     .option(
       '--format <format>',
-      'text, markdown, html, jsonl or squad (default: from each extension)',
+      'text, markdown, html, pdf, docx, jsonl or squad (default: from each extension)',
       parseDocFormat,
     )
     .option(
@@ -118,12 +121,16 @@ function registerIngestDocs(ingest: Command): void {
       const t0 = performance.now();
       const files = listDocFiles(paths, opts.format);
       const readBar = progressBar('read');
-      const sources = files.map((f, i) => {
-        const src = readSourceFile(f, opts.format);
+      const sources = [];
+      const warnings: string[] = [];
+      for (const [i, f] of files.entries()) {
+        const read = await readDocumentFile(f, opts.format);
+        warnings.push(...read.warnings);
+        sources.push(tags.length ? { ...read.source, tags } : read.source);
         readBar.update(i + 1, files.length);
-        return tags.length ? { ...src, tags } : src;
-      });
+      }
       readBar.stop();
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const db = openWorkspaceDb(ctx.config);
       try {
         const store = new DocStore(db);

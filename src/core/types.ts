@@ -23,6 +23,8 @@ export interface PassageEvidence {
   kind: 'passage';
   docId: string;
   title?: string;
+  /** The PDF page the passage is on. */
+  page?: number;
   passage: string;
   start: number;
   end: number;

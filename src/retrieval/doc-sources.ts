@@ -13,10 +13,19 @@ import { QaError } from '../core/errors.js';
 import { validate } from '../core/json.js';
 import { loadSquad } from '../core/squad-data.js';
 import { textLines } from '../kbqa/rdf-files.js';
+import { readDocx, readPdf } from './office.js';
 
-export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad';
+export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad' | 'pdf' | 'docx';
 
-export const DOC_FORMATS: readonly DocFormat[] = ['text', 'markdown', 'html', 'jsonl', 'squad'];
+export const DOC_FORMATS: readonly DocFormat[] = [
+  'text',
+  'markdown',
+  'html',
+  'jsonl',
+  'squad',
+  'pdf',
+  'docx',
+];
 
 export interface RawDocument {
   /** Stable identity: re-ingesting a document with the same key replaces it. */
@@ -27,6 +36,8 @@ export interface RawDocument {
   tags?: string[];
   /** When the document was last changed (ISO date): its own, else its file's. */
   modified?: string;
+  /** The page of a PDF the document is. */
+  page?: number;
 }
 
 export interface SourceFile {
@@ -47,6 +58,8 @@ const BY_EXTENSION: Record<string, DocFormat> = {
   '.htm': 'html',
   '.jsonl': 'jsonl',
   '.json': 'squad',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
 };
 
 export function parseDocFormat(name: string): DocFormat {
@@ -258,6 +271,12 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
     case 'squad':
       documents = readSquadContexts(file, source);
       break;
+    case 'pdf':
+    case 'docx':
+      throw new QaError('unsupported', `${f} files are read asynchronously`, {
+        where: file,
+        hint: 'read them with readDocumentFile',
+      });
   }
   // A document that gives no date of its own is as new as its file.
   const fileDate = f === 'squad' ? undefined : new Date(statSync(file).mtimeMs).toISOString().slice(0, 10);
@@ -265,5 +284,28 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
     source,
     format: f,
     documents: fileDate ? documents.map((d) => (d.modified ? d : { ...d, modified: fileDate })) : documents,
+  };
+}
+
+/**
+ * Any document file, PDF and Word included (read asynchronously), with the warnings reading it
+ * gave (a PDF without a text layer).
+ */
+export async function readDocumentFile(
+  file: string,
+  format?: DocFormat,
+  source = file,
+): Promise<{ source: SourceFile; warnings: string[] }> {
+  const f = formatOf(file, format);
+  if (f !== 'pdf' && f !== 'docx') return { source: readSourceFile(file, f, source), warnings: [] };
+  const read = f === 'pdf' ? await readPdf(file, source) : await readDocx(file, source);
+  const fileDate = new Date(statSync(file).mtimeMs).toISOString().slice(0, 10);
+  return {
+    source: {
+      source,
+      format: f,
+      documents: read.documents.map((d) => (d.modified ? d : { ...d, modified: fileDate })),
+    },
+    warnings: read.warnings,
   };
 }

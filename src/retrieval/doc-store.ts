@@ -72,6 +72,11 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX documents_modified ON documents(modified);
     `,
   },
+  {
+    // A PDF page is its own document: its passages cite the page.
+    id: 'mrc-005-document-page',
+    sql: 'ALTER TABLE documents ADD COLUMN page INTEGER;',
+  },
 ];
 
 /** Restricts retrieval to some documents; every field given must hold. */
@@ -91,6 +96,8 @@ export interface Passage {
   docId: number;
   docKey: string;
   title: string | null;
+  /** The PDF page the passage is on. */
+  page: number | null;
   ord: number;
   /** Character offsets into the document's text. */
   start: number;
@@ -140,8 +147,10 @@ export class DocStore {
       'SELECT id, key FROM documents WHERE source = ?',
     );
     const del = db.prepare<[number]>('DELETE FROM documents WHERE id = ?');
-    const insDoc = db.prepare<[string, string, string | null, string, string, string, string | null]>(
-      'INSERT INTO documents (key, source, title, hash, ingested_at, tags, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    const insDoc = db.prepare<
+      [string, string, string | null, string, string, string, string | null, number | null]
+    >(
+      'INSERT INTO documents (key, source, title, hash, ingested_at, tags, modified, page) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insPassage = db.prepare<[number | bigint, number, number, number, string]>(
       'INSERT INTO passages (doc_id, ord, start, "end", text) VALUES (?, ?, ?, ?, ?)',
@@ -183,6 +192,7 @@ export class DocStore {
             now,
             JSON.stringify(tags),
             doc.modified ?? null,
+            doc.page ?? null,
           ).lastInsertRowid;
           splitPassages(doc.text, split).forEach((p, ord) => {
             const pid = insPassage.run(docId, ord, p.start, p.end, p.text).lastInsertRowid;
@@ -215,7 +225,7 @@ export class DocStore {
     if (ids.length === 0) return [];
     const rows = this.db
       .prepare<unknown[], Passage>(
-        `SELECT p.id, p.doc_id AS docId, d.key AS docKey, d.title, p.ord, p.start, p."end", p.text
+        `SELECT p.id, p.doc_id AS docId, d.key AS docKey, d.title, d.page, p.ord, p.start, p."end", p.text
          FROM passages p JOIN documents d ON d.id = p.doc_id
          WHERE p.id IN (SELECT value FROM json_each(?))`,
       )

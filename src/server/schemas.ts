@@ -191,6 +191,7 @@ const passageEvidence = z.object({
   kind: z.literal('passage'),
   docId: z.string(),
   title: z.string().optional(),
+  page: z.int().optional().describe('The PDF page the passage is on'),
   passage: z.string(),
   start: z.int().describe('Character offset of the answer in `passage`'),
   end: z.int(),

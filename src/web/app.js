@@ -59,7 +59,14 @@ function passageEvidence(e) {
   return el(
     'div',
     { class: 'evidence' },
-    el('p', { class: 'muted' }, 'From ', el('strong', {}, e.title ?? e.docId), ` · read by ${e.reader}`),
+    el(
+      'p',
+      { class: 'muted' },
+      'From ',
+      el('strong', {}, e.title ?? e.docId),
+      e.page ? `, page ${e.page}` : '',
+      ` · read by ${e.reader}`,
+    ),
     el(
       'blockquote',
       {},
@@ -106,7 +113,14 @@ function sourceOf(e) {
   return el(
     'div',
     { class: 'evidence' },
-    el('p', { class: 'muted' }, 'From ', el('strong', {}, e.title ?? e.docId), ` · chosen by ${e.reader}`),
+    el(
+      'p',
+      { class: 'muted' },
+      'From ',
+      el('strong', {}, e.title ?? e.docId),
+      e.page ? `, page ${e.page}` : '',
+      ` · chosen by ${e.reader}`,
+    ),
   );
 }
 

@@ -355,6 +355,40 @@ describe('qa docs', () => {
   });
 });
 
+describe('qa ingest docs with PDF and Word files', () => {
+  it('refuses a folder holding a corrupt PDF, loading nothing; cites the page of an answer in a PDF', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-office-'));
+    const office = join(FIXTURES, 'office');
+    const bad = qa(['ingest', 'docs', office, '--workspace', ws, '--no-vectors']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('corrupt.pdf');
+    expect(JSON.parse(qa(['docs', 'list', '--workspace', ws, '--json']).stdout)).toEqual({ sources: [] });
+    const good = qa([
+      'ingest',
+      'docs',
+      join(office, 'boiler-manual.pdf'),
+      join(office, 'scanned.pdf'),
+      join(office, 'kettle-guide.docx'),
+      '--workspace',
+      ws,
+    ]);
+    expect(good.code).toBe(0);
+    expect(good.stderr).toContain('scanned.pdf: no text layer');
+    const a = qa([
+      'ask',
+      'What should the boiler pressure be when the system is cold?',
+      '--workspace',
+      ws,
+      '--json',
+    ]);
+    expect(JSON.parse(a.stdout).answers[0]).toMatchObject({
+      text: expect.stringContaining('1.5 bar'),
+      evidence: { title: 'boiler manual', page: 2 },
+    });
+    rmSync(ws, { recursive: true, force: true });
+  });
+});
+
 describe('qa eval open', () => {
   it('asks a SQuAD file of the whole pipeline over all its paragraphs and scores it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));
