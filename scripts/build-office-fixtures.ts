@@ -57,7 +57,9 @@ await pdf(
 const scanned = await PDFDocument.create();
 scanned.setCreationDate(new Date('2024-05-01T00:00:00Z'));
 scanned.setModificationDate(new Date('2024-05-01T00:00:00Z'));
-scanned.addPage([595, 842]).drawRectangle({ x: 50, y: 50, width: 495, height: 742, color: rgb(0.9, 0.9, 0.9) });
+scanned
+  .addPage([595, 842])
+  .drawRectangle({ x: 50, y: 50, width: 495, height: 742, color: rgb(0.9, 0.9, 0.9) });
 writeFileSync(join(OUT, 'scanned.pdf'), await scanned.save({ useObjectStreams: false }));
 
 writeFileSync(join(OUT, 'corrupt.pdf'), '%PDF-1.7\n1 0 obj << /Type /Catalog garbage that never ends');
@@ -73,8 +75,18 @@ const word = new Document({
         new Paragraph({ children: [new TextRun('Rinse it twice before boiling water for tea.')] }),
         new Table({
           rows: [
-            new TableRow({ children: [new TableCell({ children: [new Paragraph('Model')] }), new TableCell({ children: [new Paragraph('Capacity')] })] }),
-            new TableRow({ children: [new TableCell({ children: [new Paragraph('K-100')] }), new TableCell({ children: [new Paragraph('1.7 litres')] })] }),
+            new TableRow({
+              children: [
+                new TableCell({ children: [new Paragraph('Model')] }),
+                new TableCell({ children: [new Paragraph('Capacity')] }),
+              ],
+            }),
+            new TableRow({
+              children: [
+                new TableCell({ children: [new Paragraph('K-100')] }),
+                new TableCell({ children: [new Paragraph('1.7 litres')] }),
+              ],
+            }),
           ],
         }),
       ],
