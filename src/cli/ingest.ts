@@ -1,8 +1,11 @@
 /** `qa ingest kb|docs`: load files into the workspace's stores, all or nothing. */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadBundledData } from '../app/init.js';
 import { openEncoder } from '../app/retrieval.js';
 import { openWorkspaceDb } from '../app/workspace.js';
+import { QaError } from '../core/errors.js';
 import { Archive, type ThreadRecord } from '../cqa/archive.js';
 import { type CqaFormat, parseCqaFormat, readArchive } from '../cqa/import.js';
 import { indexThreadVectors } from '../cqa/matcher.js';
@@ -91,6 +94,7 @@ interface DocsOptions {
   vectors: boolean;
   json?: boolean;
   tags?: string;
+  sync?: boolean;
 }
 
 function registerIngestDocs(ingest: Command): void {
@@ -110,6 +114,7 @@ function registerIngestDocs(ingest: Command): void {
       '--tags <tags>',
       'tags for every document read (comma-separated): questions can be restricted to them',
     )
+    .option('--sync', 'also remove the stored documents whose files are gone from the folders given')
     .option('--no-vectors', 'skip the sentence vectors (dense retrieval computes them when it opens)')
     .option('--json', 'print the ingest report as JSON')
     .action(async (paths: string[], opts: DocsOptions, cmd: Command) => {
@@ -134,7 +139,15 @@ function registerIngestDocs(ingest: Command): void {
       const db = openWorkspaceDb(ctx.config);
       try {
         const store = new DocStore(db);
-        const report = store.ingest(sources);
+        const folders = opts.sync
+          ? paths.map((p) => resolve(p)).filter((p) => existsSync(p) && statSync(p).isDirectory())
+          : [];
+        if (opts.sync && folders.length === 0) {
+          throw new QaError('bad_input', '--sync needs a folder: it removes what is gone from it', {
+            where: '--sync',
+          });
+        }
+        const report = store.ingest(sources, undefined, folders);
         const vecBar = progressBar('vectors');
         // Only the vectors: the search index is built by whoever searches (serve, ask).
         const encoder = opts.vectors ? await openEncoder(ctx.config, ctx.models) : undefined;

@@ -115,7 +115,14 @@ function readUtf8(file: string): string {
 
 const HTML_OPTIONS = {
   wordwrap: false as const,
+  // The page's main content when it marks it; navigation, headers, footers, asides and forms never.
+  baseElements: { selectors: ['main', 'article', 'body'], returnDomByDefault: true },
   selectors: [
+    { selector: 'nav', format: 'skip' },
+    { selector: 'header', format: 'skip' },
+    { selector: 'footer', format: 'skip' },
+    { selector: 'aside', format: 'skip' },
+    { selector: 'form', format: 'skip' },
     { selector: 'a', options: { ignoreHref: true } },
     { selector: 'img', format: 'skip' },
     { selector: 'h1', options: { uppercase: false } },

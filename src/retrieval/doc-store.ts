@@ -4,6 +4,7 @@
  * re-ingested source no longer holds, and skips a document whose text is already stored.
  */
 import { createHash } from 'node:crypto';
+import { sep } from 'node:path';
 import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
@@ -127,8 +128,16 @@ export class DocStore {
     this.vectors = new VectorTable(db, { table: 'passage_vectors', key: 'passage_id', rows: 'passages' });
   }
 
-  /** Writes the documents of the given sources in one transaction. */
-  ingest(sources: readonly SourceFile[], split: SplitOptions = DEFAULT_SPLIT): IngestReport {
+  /**
+   * Writes the documents of the given sources in one transaction. With `syncUnder` (folders), the
+   * stored sources inside those folders that are not among `sources` (their files are gone) are
+   * removed in the same transaction.
+   */
+  ingest(
+    sources: readonly SourceFile[],
+    split: SplitOptions = DEFAULT_SPLIT,
+    syncUnder: readonly string[] = [],
+  ): IngestReport {
     const db = this.db;
     const report: IngestReport = {
       sources: sources.length,
@@ -205,6 +214,18 @@ export class DocStore {
             del.run(row.id);
             report.removed++;
           }
+        }
+      }
+      if (syncUnder.length) {
+        const read = new Set(sources.map((x) => x.source));
+        const gone = this.sources()
+          .map((x) => x.source)
+          .filter(
+            (x) =>
+              !read.has(x) && syncUnder.some((dir) => x.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`)),
+          );
+        for (const source of gone) {
+          report.removed += db.prepare('DELETE FROM documents WHERE source = ?').run(source).changes;
         }
       }
     })();

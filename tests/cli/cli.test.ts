@@ -389,6 +389,29 @@ describe('qa ingest docs with PDF and Word files', () => {
   });
 });
 
+describe('qa ingest docs --sync', () => {
+  it('removes the documents whose files left the folder, in the same transaction as the rest', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'qa-sync-'));
+    const dir = mkdtempSync(join(tmpdir(), 'qa-sync-docs-'));
+    writeFileSync(join(dir, 'a.txt'), 'The boiler pressure should stay near 1.5 bar.');
+    writeFileSync(join(dir, 'b.txt'), 'Descale the kettle with vinegar.');
+    expect(qa(['ingest', 'docs', dir, '--workspace', ws, '--no-vectors']).code).toBe(0);
+    rmSync(join(dir, 'b.txt'));
+    const kept = JSON.parse(qa(['ingest', 'docs', dir, '--workspace', ws, '--no-vectors', '--json']).stdout);
+    expect(kept.removed).toBe(0);
+    const synced = JSON.parse(
+      qa(['ingest', 'docs', dir, '--sync', '--workspace', ws, '--no-vectors', '--json']).stdout,
+    );
+    expect(synced).toMatchObject({ removed: 1, unchanged: 1 });
+    const { sources } = JSON.parse(qa(['docs', 'list', '--workspace', ws, '--json']).stdout) as {
+      sources: Array<{ source: string }>;
+    };
+    expect(sources.map((s) => s.source)).toEqual([join(dir, 'a.txt')]);
+    expect(qa(['ingest', 'docs', join(dir, 'a.txt'), '--sync', '--workspace', ws]).code).toBe(2);
+    rmSync(ws, { recursive: true, force: true });
+  });
+});
+
 describe('qa eval open', () => {
   it('asks a SQuAD file of the whole pipeline over all its paragraphs and scores it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-open-'));

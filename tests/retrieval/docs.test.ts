@@ -288,6 +288,19 @@ describe('document metadata and filters', () => {
     ).toEqual([]);
   });
 
+  it('reads a web page by its main content: navigation, header, footer and asides dropped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qa-html-'));
+    writeFileSync(
+      join(dir, 'faq.html'),
+      '<html><head><title>Boiler FAQ</title></head><body><header><a href="/">Home</a> | Shop</header>' +
+        '<nav><ul><li>Products</li><li>Support</li></ul></nav><main><h1>Boiler FAQ</h1>' +
+        '<p>Keep the pressure near 1.5 bar.</p></main><aside>Subscribe!</aside><footer>Copyright 2024</footer></body></html>',
+    );
+    expect(readSourceFile(join(dir, 'faq.html')).documents[0]?.text).toBe(
+      'Boiler FAQ\n\nKeep the pressure near 1.5 bar.',
+    );
+  });
+
   it('names the file of front matter that is not YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qa-meta-'));
     writeFileSync(join(dir, 'bad.md'), '---\ntags: [unclosed\n---\n\ntext\n');
