@@ -4,12 +4,16 @@
  * only read once the token checks out.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
+import multer from 'multer';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import type { ThreadRecord } from '../cqa/archive.js';
 import type { UnansweredGroup } from '../feedback/report.js';
-import type { SourceFile } from '../retrieval/doc-sources.js';
+import { readDocumentFile, type SourceFile } from '../retrieval/doc-sources.js';
 import { DocStore } from '../retrieval/doc-store.js';
 import type { Board } from './community.js';
 import { HttpError, parseInput } from './errors.js';
@@ -53,6 +57,59 @@ export interface AdminDeps {
   unanswered: () => Promise<UnansweredGroup[]>;
 }
 
+const MAX_UPLOAD_FILES = 20;
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+function uploadMessage(err: multer.MulterError): string {
+  if (err.code === 'LIMIT_FILE_SIZE') return `a file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+  if (err.code === 'LIMIT_FILE_COUNT') return `at most ${MAX_UPLOAD_FILES} files at once`;
+  return `${err.message}${err.field ? ` (field "${err.field}")` : ''}; send the files as "files"`;
+}
+
+/** What a file's first bytes say it is, when its name says PDF or Word. */
+function sniff(file: Express.Multer.File): string | undefined {
+  const ext = extname(file.originalname).toLowerCase();
+  const head = file.buffer.subarray(0, 5).toString('latin1');
+  if (ext === '.pdf' && !head.startsWith('%PDF-')) return 'is named .pdf but is not a PDF';
+  if (ext === '.docx' && !head.startsWith('PK')) return 'is named .docx but is not a Word file';
+  return undefined;
+}
+
+/** Uploaded files read like files on disk (a temporary folder), then ingested in one transaction. */
+async function ingestUploads(files: Express.Multer.File[] | undefined, deps: AdminDeps) {
+  if (!files?.length)
+    throw new QaError('bad_input', 'no files: send them as multipart form data, field "files"', {
+      where: 'files',
+    });
+  const dir = mkdtempSync(join(tmpdir(), 'qa-upload-'));
+  try {
+    const sources: SourceFile[] = [];
+    const warnings: string[] = [];
+    for (const [i, f] of files.entries()) {
+      const name = basename(f.originalname).replace(/[^\p{L}\p{N}._ -]/gu, '_') || `file-${i}`;
+      const bad = sniff(f);
+      if (bad) throw new QaError('bad_input', `${name} ${bad}`, { where: `files[${i}]` });
+      const path = join(dir, `${i}-${name}`);
+      writeFileSync(path, f.buffer);
+      let read: Awaited<ReturnType<typeof readDocumentFile>>;
+      try {
+        read = await readDocumentFile(path, undefined, `${API_SOURCE}:${name}`);
+      } catch (e) {
+        if (e instanceof QaError)
+          throw new QaError('bad_input', `${name}: ${e.message}`, { where: `files[${i}]` });
+        throw e;
+      }
+      sources.push(read.source);
+      warnings.push(...read.warnings.map((w) => w.replace(path, name)));
+    }
+    const report = new DocStore(deps.db).ingest(sources);
+    await deps.refreshDocs();
+    return { ...report, warnings };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function registerAdmin(app: Express, deps: AdminDeps): void {
   app.use('/api/ingest', requireToken(deps.token), express.json({ limit: '16mb' }));
   app.use('/api/admin', requireToken(deps.token));
@@ -71,6 +128,23 @@ export function registerAdmin(app: Express, deps: AdminDeps): void {
     deps.board.archive.moderate(kind === 'threads' ? 'thread' : 'answer', id, decision === 'approve');
     if (decision === 'approve' && kind === 'threads') await deps.board.refresh();
     res.status(204).end();
+  });
+
+  // Files as people have them (PDF, Word, HTML, Markdown, text, JSON Lines), in one transaction.
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { files: MAX_UPLOAD_FILES, fileSize: MAX_UPLOAD_BYTES },
+  }).array('files', MAX_UPLOAD_FILES);
+  app.post('/api/ingest/files', (req, res, next) => {
+    upload(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        const status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+        next(new HttpError(status, status === 413 ? 'too_large' : 'bad_input', uploadMessage(err), 'files'));
+        return;
+      }
+      if (err) return next(err);
+      ingestUploads(req.files as Express.Multer.File[] | undefined, deps).then((out) => res.json(out), next);
+    });
   });
 
   app.post('/api/ingest/docs', async (req, res) => {

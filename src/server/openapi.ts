@@ -203,6 +203,37 @@ export function openApiDocument(version: string): Json {
           admin: true,
         }),
       },
+      '/api/ingest/files': {
+        post: {
+          ...op({
+            tag: 'admin',
+            summary:
+              'Add or replace documents from files: PDF, Word (.docx), HTML, Markdown, text, JSON Lines',
+            ok: [200, 'DocsIngestReport'],
+            errors: [400, 401, 404, 413],
+            admin: true,
+          }),
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['files'],
+                  properties: {
+                    files: {
+                      type: 'array',
+                      maxItems: 20,
+                      items: { type: 'string', format: 'binary' },
+                      description: 'Up to 20 files of at most 20 MB; a file named .pdf or .docx must be one',
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       '/api/ingest/cqa': {
         post: op({
           tag: 'admin',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -14,6 +14,7 @@ import {
   threadList,
   threadWithAnswers,
 } from '../../src/server/schemas.js';
+import { FIXTURES } from '../helpers/fixtures.js';
 import { BOOM, startServer, type TestServer } from './harness.js';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -511,5 +512,51 @@ describe('metrics and HTTP behaviour', () => {
     expect(((await res.json()) as Answer).answers[0]?.text).toContain('5,199');
     await stopping;
     await expect(fetch(`${t.url}/api/health`)).rejects.toThrow();
+  });
+});
+
+describe('POST /api/ingest/files', () => {
+  async function upload(files: Array<[string, Buffer | string]>, token = TOKEN) {
+    const form = new FormData();
+    for (const [name, content] of files)
+      form.append('files', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
+    const res = await fetch(`${s.url}/api/ingest/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it('ingests PDF and Word files in one go, and answers from them citing the page', async () => {
+    const office = join(FIXTURES, 'office');
+    const r = await upload([
+      ['boiler-manual.pdf', readFileSync(join(office, 'boiler-manual.pdf'))],
+      ['kettle-guide.docx', readFileSync(join(office, 'kettle-guide.docx'))],
+      ['scanned.pdf', readFileSync(join(office, 'scanned.pdf'))],
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      added: 3,
+      warnings: [expect.stringContaining('scanned.pdf: no text layer')],
+    });
+    const a = await call('POST', '/api/ask', {
+      question: 'What should the boiler pressure be when the system is cold?',
+    });
+    expect(a.body.answers[0]?.evidence).toMatchObject({ title: 'boiler manual', page: 2 });
+  });
+
+  it('refuses a file that is not what its name says, a corrupt PDF, no files, and no token', async () => {
+    const fake = await upload([['notes.pdf', 'just some text']]);
+    expect(fake.status).toBe(400);
+    expect(fake.body.error).toMatchObject({
+      message: 'notes.pdf is named .pdf but is not a PDF',
+      where: 'files[0]',
+    });
+    const corrupt = await upload([['corrupt.pdf', readFileSync(join(FIXTURES, 'office', 'corrupt.pdf'))]]);
+    expect(corrupt.status).toBe(400);
+    expect(corrupt.body.error.message).toMatch(/^corrupt\.pdf: not a readable PDF/);
+    expect((await upload([])).status).toBe(400);
+    expect((await upload([['a.txt', 'text']], 'wrong-token-0123456789')).status).toBe(401);
   });
 });
