@@ -146,11 +146,19 @@ export class Pipeline {
     if (retriever.store.counts().passages > 0) this.routes.mrc = new MrcRoute(retriever);
   }
 
-  /** The year the workspace's data was written: from the config, else as recorded when it was loaded. */
+  /**
+   * The year the workspace's data was written: from the config, else as recorded when it was
+   * loaded (the bundled data records it before any pipeline opens). Read once, not per question.
+   */
   private get asOf(): number | undefined {
-    const asOf = this.config.asOf ?? dataAsOf(this.db);
-    return asOf ? Number(asOf.slice(0, 4)) : undefined;
+    if (this.dataYear === null) {
+      const asOf = this.config.asOf ?? dataAsOf(this.db);
+      this.dataYear = asOf ? Number(asOf.slice(0, 4)) : undefined;
+    }
+    return this.dataYear;
   }
+
+  private dataYear: number | undefined | null = null;
 
   /** The reader a request without one gets: the configured one, else the first installed. */
   get readerName(): string | undefined {

@@ -357,6 +357,12 @@ async function fitAll(run: FitRun) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** The routes' calibration without the answer-level stage or a threshold: every top answer is kept. */
+function firstStageOnly(base: CalibrationFile): Calibration {
+  const { answers: _stale, ...first } = toCalibration(base, 'first stage');
+  return { ...first, threshold: 0 };
+}
+
 /** A SQuAD file (its `data`), rather than a demo-format question set (its `questions`). */
 function isSquadFile(file: string): boolean {
   const json = readJsonFile(file);
@@ -385,8 +391,7 @@ async function answerSamples(
   files: readonly string[],
   limit: number,
 ): Promise<{ tune: AnswerSample[]; heldOut: AnswerSample[] }> {
-  const { answers: _stale, ...first } = toCalibration(base, 'first stage');
-  const calibration = { ...first, threshold: 0 };
+  const calibration = firstStageOnly(base);
   const tune: AnswerSample[] = [];
   const heldOut: AnswerSample[] = [];
   const squadFiles = files.filter(isSquadFile);
@@ -442,8 +447,7 @@ async function feedbackSamples(ctx: CliContext, base: CalibrationFile): Promise<
   const judgements = new FeedbackStore(db).all();
   db.close();
   if (!judgements.length) return [];
-  const { answers: _stale, ...first } = toCalibration(base, 'first stage');
-  const pipeline = await openPipeline(ctx.config, ctx.models, { calibration: { ...first, threshold: 0 } });
+  const pipeline = await openPipeline(ctx.config, ctx.models, { calibration: firstStageOnly(base) });
   const out: AnswerSample[] = [];
   try {
     const bar = progressBar('judgements');

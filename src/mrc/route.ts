@@ -82,15 +82,17 @@ export class MrcRoute {
     const about = (opts.about ?? []).filter((s) => this.topics.has(s));
     const form = opts.form ?? 'span';
     const section = form === 'span' ? undefined : await this.sectionAsked(question, about, form);
+    // A filter's passages are looked up once, for the retrieval and for the subject's passages alike.
+    const within = opts.filter ? this.retriever.store.passageIdsMatching(opts.filter) : undefined;
     let passages = await this.retriever.retrieve(
       question,
       about.length ? ABOUT_DEPTH : k,
       mode,
       vector,
-      opts.filter,
+      within,
     );
     if (about.length) {
-      const allowed = opts.filter ? new Set(this.retriever.store.passageIdsMatching(opts.filter)) : undefined;
+      const allowed = within ? new Set(within) : undefined;
       passages = this.aboutFirst(passages, about, k, vector, section?.docId, allowed);
     }
     if (passages.length === 0) return { candidates: [], passages };
@@ -203,16 +205,7 @@ export class MrcRoute {
     const best = inIt[0]?.evidence;
     const at = best?.kind === 'passage' ? best.start : 0;
     const { start, end } = excerpt(p.text, at, PASSAGE_CHARS);
-    const evidence: PassageEvidence = {
-      kind: 'passage',
-      docId: p.docKey,
-      ...(p.title ? { title: p.title } : {}),
-      ...(p.page ? { page: p.page } : {}),
-      passage: p.text,
-      start,
-      end,
-      reader,
-    };
+    const evidence = passageEvidence(p, start, end, reader);
     return [
       {
         text: p.text.slice(start, end),
@@ -269,16 +262,7 @@ export class MrcRoute {
       }
       if ((kept.get(i) ?? 0) >= perPassage) return;
       kept.set(i, (kept.get(i) ?? 0) + 1);
-      const evidence: PassageEvidence = {
-        kind: 'passage',
-        docId: p.docKey,
-        ...(p.title ? { title: p.title } : {}),
-        ...(p.page ? { page: p.page } : {}),
-        passage: p.text,
-        start: a.start,
-        end: a.end,
-        reader: readerName,
-      };
+      const evidence = passageEvidence(p, a.start, a.end, readerName);
       if (!same) {
         const candidate: Candidate = { text: a.text, score, route: 'mrc', evidence };
         byText.set(key, { candidate, passages: new Set([i]) });
@@ -290,6 +274,20 @@ export class MrcRoute {
     });
     return [...byText.values()].map((x) => x.candidate).sort((a, b) => b.score - a.score);
   }
+}
+
+/** A retrieved passage as an answer's evidence, the answer at [start, end). */
+function passageEvidence(p: RetrievedPassage, start: number, end: number, reader: string): PassageEvidence {
+  return {
+    kind: 'passage',
+    docId: p.docKey,
+    ...(p.title ? { title: p.title } : {}),
+    ...(p.page ? { page: p.page } : {}),
+    passage: p.text,
+    start,
+    end,
+    reader,
+  };
 }
 
 /** The whole text when it fits, else whole sentences around `at` up to `max` characters. */

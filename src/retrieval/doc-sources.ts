@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { convert } from 'html-to-text';
 import { marked } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -13,6 +12,7 @@ import { QaError } from '../core/errors.js';
 import { validate } from '../core/json.js';
 import { loadSquad } from '../core/squad-data.js';
 import { textLines } from '../kbqa/rdf-files.js';
+import { htmlToText } from './html-text.js';
 import { readDocx, readPdf } from './office.js';
 
 export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad' | 'pdf' | 'docx';
@@ -113,31 +113,9 @@ function readUtf8(file: string): string {
   }
 }
 
-const HTML_OPTIONS = {
-  wordwrap: false as const,
-  // The page's main content when it marks it; navigation, headers, footers, asides and forms never.
-  baseElements: { selectors: ['main', 'article', 'body'], returnDomByDefault: true },
-  selectors: [
-    { selector: 'nav', format: 'skip' },
-    { selector: 'header', format: 'skip' },
-    { selector: 'footer', format: 'skip' },
-    { selector: 'aside', format: 'skip' },
-    { selector: 'form', format: 'skip' },
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-    { selector: 'h1', options: { uppercase: false } },
-    { selector: 'h2', options: { uppercase: false } },
-    { selector: 'h3', options: { uppercase: false } },
-    { selector: 'h4', options: { uppercase: false } },
-    { selector: 'h5', options: { uppercase: false } },
-    { selector: 'h6', options: { uppercase: false } },
-    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-  ],
-};
-
 function htmlTitle(html: string): string | undefined {
   const m = /<title[^>]*>([^<]*)<\/title>/i.exec(html) ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
-  const t = m ? convert(m[1] ?? '', HTML_OPTIONS).trim() : '';
+  const t = m ? htmlToText(m[1] ?? '').trim() : '';
   return t || undefined;
 }
 
@@ -255,21 +233,18 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
       const heading = meta.title ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim();
       const tags = typeof meta.tags === 'string' ? meta.tags.split(',').map((t) => t.trim()) : meta.tags;
       const modified = dateOf(meta.modified ?? meta.date);
-      documents = single(
-        file,
-        source,
-        heading,
-        convert(marked.parse(body, { async: false }), HTML_OPTIONS),
-      ).map((d) => ({
-        ...d,
-        ...(tags?.length ? { tags: tags.filter(Boolean) } : {}),
-        ...(modified ? { modified } : {}),
-      }));
+      documents = single(file, source, heading, htmlToText(marked.parse(body, { async: false }))).map(
+        (d) => ({
+          ...d,
+          ...(tags?.length ? { tags: tags.filter(Boolean) } : {}),
+          ...(modified ? { modified } : {}),
+        }),
+      );
       break;
     }
     case 'html': {
       const html = readUtf8(file);
-      documents = single(file, source, htmlTitle(html), convert(html, HTML_OPTIONS));
+      documents = single(file, source, htmlTitle(html), htmlToText(html));
       break;
     }
     case 'jsonl':

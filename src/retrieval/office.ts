@@ -5,28 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { convert } from 'html-to-text';
 import mammoth from 'mammoth';
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { QaError } from '../core/errors.js';
 import type { RawDocument } from './doc-sources.js';
+import { htmlToText } from './html-text.js';
 
 export interface OfficeRead {
   documents: RawDocument[];
   warnings: string[];
 }
-
-const TEXT_OPTIONS = {
-  wordwrap: false as const,
-  selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-    { selector: 'h1', options: { uppercase: false } },
-    { selector: 'h2', options: { uppercase: false } },
-    { selector: 'h3', options: { uppercase: false } },
-    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-  ],
-};
 
 function pdfDate(raw: unknown): string | undefined {
   // PDF dates read "D:20240501000000Z".
@@ -86,8 +74,8 @@ export async function readDocx(file: string, source: string): Promise<OfficeRead
     });
   }
   const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-  const title = heading ? convert(heading, TEXT_OPTIONS).trim() : basename(file, extname(file));
-  const text = convert(html, TEXT_OPTIONS).trim();
+  const title = heading ? htmlToText(heading).trim() : basename(file, extname(file));
+  const text = htmlToText(html).trim();
   return {
     documents: text ? [{ key: source, title, text }] : [],
     warnings: text ? [] : [`${file}: no text; nothing was read`],

@@ -8,7 +8,7 @@ import { topIndices } from '../core/top-k.js';
 import type { VectorEncoder } from '../core/types.js';
 import { type FtsIndex, searchFts } from './bm25.js';
 import { DenseIndex, type DenseIndexOptions, type ScoredPassage } from './dense-index.js';
-import type { DocFilter, DocStore, Passage } from './doc-store.js';
+import type { DocStore, Passage } from './doc-store.js';
 
 export type RetrievalMode = 'bm25' | 'dense' | 'hybrid';
 
@@ -141,9 +141,10 @@ export class Retriever {
     k: number,
     mode: RetrievalMode,
     vector?: Float32Array,
-    filter?: DocFilter,
+    /** Only these passages (a filter's, DocStore.passageIdsMatching). */
+    within?: readonly number[],
   ): Promise<ScoredPassage[]> {
-    if (filter) return this.searchWithin(query, k, mode, this.store.passageIdsMatching(filter), vector);
+    if (within) return this.searchWithin(query, k, mode, within, vector);
     if (mode === 'bm25') return this.bm25(query, k);
     if (mode === 'dense') return this.denseSearch(query, k, vector);
     const depth = Math.max(k, FUSION_DEPTH);
@@ -156,9 +157,9 @@ export class Retriever {
     k: number,
     mode: RetrievalMode,
     vector?: Float32Array,
-    filter?: DocFilter,
+    within?: readonly number[],
   ): Promise<RetrievedPassage[]> {
-    const hits = await this.search(query, k, mode, vector, filter);
+    const hits = await this.search(query, k, mode, vector, within);
     const score = new Map(hits.map((h) => [h.id, h.score]));
     return this.store.passages(hits.map((h) => h.id)).map((p) => ({ ...p, score: score.get(p.id) ?? 0 }));
   }

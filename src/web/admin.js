@@ -3,18 +3,7 @@
  * admin token (kept for this tab only). Every piece of data reaches the page as text.
  */
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
-    else if (k === 'class') node.className = v;
-    else node.setAttribute(k, String(v));
-  }
-  node.append(...children.flat().filter((c) => c !== undefined && c !== null));
-  return node;
-}
+import { $, el } from './dom.js';
 
 async function api(method, path) {
   const res = await fetch(path, {

@@ -6,23 +6,7 @@
  * links other than http(s)/mailto are refused by its link check).
  */
 
-const $ = (id) => document.getElementById(id);
-
-/** An element with attributes/properties and children; strings become Text nodes. */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
-    else if (k in node) node[k] = v;
-    else node.setAttribute(k, String(v));
-  }
-  node.append(
-    ...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== undefined && c !== null && c !== false),
-  );
-  return node;
-}
+import { $, el } from './dom.js';
 
 async function api(method, path, body) {
   const res = await fetch(path, {
@@ -53,20 +37,25 @@ const ROUTE_NAMES = { kbqa: 'knowledge base', mrc: 'documents', cqa: 'community'
 
 /* ---- asking ---- */
 
+/** Where a passage comes from: its document, the page, and the reader that read or chose it. */
+function fromLine(e, how) {
+  return el(
+    'p',
+    { class: 'muted' },
+    'From ',
+    el('strong', {}, e.title ?? e.docId),
+    e.page ? `, page ${e.page}` : '',
+    ` · ${how} by ${e.reader}`,
+  );
+}
+
 function passageEvidence(e) {
   const start = Math.max(0, Math.min(e.start, e.passage.length));
   const end = Math.max(start, Math.min(e.end, e.passage.length));
   return el(
     'div',
     { class: 'evidence' },
-    el(
-      'p',
-      { class: 'muted' },
-      'From ',
-      el('strong', {}, e.title ?? e.docId),
-      e.page ? `, page ${e.page}` : '',
-      ` · read by ${e.reader}`,
-    ),
+    fromLine(e, 'read'),
     el(
       'blockquote',
       {},
@@ -110,18 +99,7 @@ function threadEvidence(e) {
 
 /** A descriptive answer is the passage itself: only where it comes from is left to show. */
 function sourceOf(e) {
-  return el(
-    'div',
-    { class: 'evidence' },
-    el(
-      'p',
-      { class: 'muted' },
-      'From ',
-      el('strong', {}, e.title ?? e.docId),
-      e.page ? `, page ${e.page}` : '',
-      ` · chosen by ${e.reader}`,
-    ),
-  );
+  return el('div', { class: 'evidence' }, fromLine(e, 'chosen'));
 }
 
 function evidence(e) {

@@ -281,11 +281,11 @@ describe('document metadata and filters', () => {
     store.ingest([readSourceFile(join(dir, 'notes.jsonl')), readSourceFile(join(dir, 'memo.md'))]);
     const retriever = new Retriever(store);
     // Every boiler passage outranks the kettle for this query; a top-1 filtered afterwards would be empty.
-    const hits = await retriever.retrieve('boiler pressure kettle', 1, 'bm25', undefined, { tags: ['memo'] });
+    const memo = store.passageIdsMatching({ tags: ['memo'] });
+    const hits = await retriever.retrieve('boiler pressure kettle', 1, 'bm25', undefined, memo);
     expect(hits.map((h) => h.title)).toEqual(['Pressure memo']);
-    expect(
-      await retriever.retrieve('boiler pressure', 3, 'bm25', undefined, { after: '2030-01-01' }),
-    ).toEqual([]);
+    const none = store.passageIdsMatching({ after: '2030-01-01' });
+    expect(await retriever.retrieve('boiler pressure', 3, 'bm25', undefined, none)).toEqual([]);
   });
 
   it('reads a web page by its main content: navigation, header, footer and asides dropped', () => {
