@@ -8,12 +8,16 @@
  * - two-columns.pdf: one page set in two columns (each column read top to bottom).
  * - scanned.pdf: a page with no text layer (only a drawn box), as a scan without OCR would be.
  * - corrupt.pdf: a PDF header followed by garbage.
- * - kettle-guide.docx: a heading, paragraphs and a table.
+ * - non-latin.pdf: Russian and Greek text in an embedded DejaVu Sans (Debian's fonts-dejavu-core).
+ * - encrypted.pdf: a PDF protected by a user password (the standard security handler), which no
+ *   reader can open without it.
+ * - kettle-guide.docx: a title, two sections (headings), paragraphs and a table.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFNumber, rgb, StandardFonts } from 'pdf-lib';
 
 const OUT = join(import.meta.dirname, '..', 'tests', 'fixtures', 'office');
 mkdirSync(OUT, { recursive: true });
@@ -54,6 +58,52 @@ await pdf(
   2,
 );
 
+const nonLatin = await PDFDocument.create();
+nonLatin.registerFontkit(fontkit);
+nonLatin.setTitle('Чайник');
+nonLatin.setCreationDate(new Date('2024-05-01T00:00:00Z'));
+nonLatin.setModificationDate(new Date('2024-05-01T00:00:00Z'));
+const dejavu = await nonLatin.embedFont(readFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'), {
+  subset: true,
+});
+const cyrillic = nonLatin.addPage([595, 842]);
+[
+  'Руководство по электрическому чайнику.',
+  'Чайник вмещает 1,7 литра воды.',
+  'Удаляйте накипь уксусом раз в месяц.',
+].forEach((line, i) => {
+  cyrillic.drawText(line, { x: 50, y: 780 - i * 18, size: 11, font: dejavu });
+});
+const greek = nonLatin.addPage([595, 842]);
+['Ο βραστήρας καθαρίζεται με ξίδι.', 'Η χωρητικότητα είναι 1,7 λίτρα.'].forEach((line, i) => {
+  greek.drawText(line, { x: 50, y: 780 - i * 18, size: 11, font: dejavu });
+});
+writeFileSync(join(OUT, 'non-latin.pdf'), await nonLatin.save({ useObjectStreams: false }));
+
+// The standard security handler (revision 3, 128-bit RC4) with owner and user entries that do
+// not open with an empty password: a reader has to ask for one.
+const locked = await PDFDocument.create();
+locked.setCreationDate(new Date('2024-05-01T00:00:00Z'));
+locked.setModificationDate(new Date('2024-05-01T00:00:00Z'));
+locked.addPage([595, 842]);
+const bytes = (seed: number) =>
+  PDFHexString.of(
+    Array.from({ length: 32 }, (_, i) => ((seed * 31 + i * 17) % 256).toString(16).padStart(2, '0')).join(''),
+  );
+const ctx = locked.context;
+const encrypt = ctx.obj({
+  Filter: PDFName.of('Standard'),
+  V: PDFNumber.of(2),
+  R: PDFNumber.of(3),
+  Length: PDFNumber.of(128),
+  P: PDFNumber.of(-3904),
+  O: bytes(7),
+  U: bytes(11),
+});
+ctx.trailerInfo.Encrypt = ctx.register(encrypt);
+ctx.trailerInfo.ID = ctx.obj([bytes(3), bytes(3)]);
+writeFileSync(join(OUT, 'encrypted.pdf'), await locked.save({ useObjectStreams: false }));
+
 const scanned = await PDFDocument.create();
 scanned.setCreationDate(new Date('2024-05-01T00:00:00Z'));
 scanned.setModificationDate(new Date('2024-05-01T00:00:00Z'));
@@ -71,8 +121,10 @@ const word = new Document({
     {
       children: [
         new Paragraph({ text: 'Kettle guide', heading: HeadingLevel.HEADING_1 }),
+        new Paragraph({ text: 'Cleaning', heading: HeadingLevel.HEADING_2 }),
         new Paragraph({ children: [new TextRun('Descale the kettle once a month with white vinegar.')] }),
         new Paragraph({ children: [new TextRun('Rinse it twice before boiling water for tea.')] }),
+        new Paragraph({ text: 'Models', heading: HeadingLevel.HEADING_2 }),
         new Table({
           rows: [
             new TableRow({

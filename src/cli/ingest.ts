@@ -1,6 +1,4 @@
 /** `qa ingest kb|docs`: load files into the workspace's stores, all or nothing. */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadBundledData } from '../app/init.js';
 import { openEncoder } from '../app/retrieval.js';
@@ -12,8 +10,9 @@ import { indexThreadVectors } from '../cqa/matcher.js';
 import { openKbStore } from '../kbqa/open-store.js';
 import { parseFormat, sourceFor } from '../kbqa/rdf-files.js';
 import type { RdfFormat } from '../kbqa/store.js';
-import { type DocFormat, listDocFiles, parseDocFormat, readDocumentFile } from '../retrieval/doc-sources.js';
+import { type DocFormat, parseDocFormat } from '../retrieval/doc-sources.js';
 import { DocStore } from '../retrieval/doc-store.js';
+import { DEFAULT_BATCH_FILES, type FolderIngestReport, ingestFiles } from '../retrieval/folder-ingest.js';
 import { indexVectors } from '../retrieval/retriever.js';
 import { contextFrom } from './context.js';
 import { progressBar } from './progress.js';
@@ -95,12 +94,26 @@ interface DocsOptions {
   json?: boolean;
   tags?: string;
   sync?: boolean;
+  batch: number;
+  keepGoing?: boolean;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new QaError('bad_input', `"${v}" is not a positive whole number`, { where: '--batch' });
+  }
+  return n;
 }
 
 function registerIngestDocs(ingest: Command): void {
   ingest
     .command('docs')
-    .description('add or update documents for passage retrieval (one transaction: any error adds nothing)')
+    .description(
+      'add or update documents for passage retrieval: unchanged files are skipped, the rest written ' +
+        'in batches of one transaction each (a run of one batch stores all or nothing; an interrupted ' +
+        'run resumes when run again)',
+    )
     .argument(
       '<paths...>',
       'files or folders: .txt, .md, .html, .pdf, .docx, .jsonl ({id,title,text,tags?,modified?}), .json (SQuAD)',
@@ -115,6 +128,8 @@ function registerIngestDocs(ingest: Command): void {
       'tags for every document read (comma-separated): questions can be restricted to them',
     )
     .option('--sync', 'also remove the stored documents whose files are gone from the folders given')
+    .option('--batch <files>', 'files written per transaction', positiveInt, DEFAULT_BATCH_FILES)
+    .option('--keep-going', 'skip files that cannot be read (each one a warning) instead of stopping')
     .option('--no-vectors', 'skip the sentence vectors (dense retrieval computes them when it opens)')
     .option('--json', 'print the ingest report as JSON')
     .action(async (paths: string[], opts: DocsOptions, cmd: Command) => {
@@ -124,46 +139,41 @@ function registerIngestDocs(ingest: Command): void {
         .filter(Boolean);
       const ctx = contextFrom(cmd);
       const t0 = performance.now();
-      const files = listDocFiles(paths, opts.format);
-      const readBar = progressBar('read');
-      const sources = [];
-      const warnings: string[] = [];
-      for (const [i, f] of files.entries()) {
-        const read = await readDocumentFile(f, opts.format);
-        warnings.push(...read.warnings);
-        sources.push(tags.length ? { ...read.source, tags } : read.source);
-        readBar.update(i + 1, files.length);
-      }
-      readBar.stop();
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const db = openWorkspaceDb(ctx.config);
       try {
         const store = new DocStore(db);
-        const folders = opts.sync
-          ? paths.map((p) => resolve(p)).filter((p) => existsSync(p) && statSync(p).isDirectory())
-          : [];
-        if (opts.sync && folders.length === 0) {
-          throw new QaError('bad_input', '--sync needs a folder: it removes what is gone from it', {
-            where: '--sync',
+        const bar = progressBar('files');
+        let report: FolderIngestReport;
+        try {
+          report = await ingestFiles(store, paths, {
+            ...(opts.format ? { format: opts.format } : {}),
+            tags,
+            batchFiles: opts.batch,
+            keepGoing: opts.keepGoing === true,
+            sync: opts.sync === true,
+            onProgress: (d, t) => bar.update(d, t),
           });
+        } finally {
+          bar.stop();
         }
-        const report = store.ingest(sources, undefined, folders);
+        for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
         const vecBar = progressBar('vectors');
         // Only the vectors: the search index is built by whoever searches (serve, ask).
         const encoder = opts.vectors ? await openEncoder(ctx.config, ctx.models) : undefined;
         if (encoder) await indexVectors(store, encoder.name, encoder, (d, t) => vecBar.update(d, t));
         vecBar.stop();
+        const { warnings: _, ...rest } = report;
         const out = {
-          ...report,
-          files: files.length,
+          ...rest,
           stored: store.counts(),
           dense: encoder !== undefined,
           seconds: (performance.now() - t0) / 1000,
         };
         process.stdout.write(
           opts.json
-            ? `${JSON.stringify(out)}\n`
-            : `${files.length} file(s): ${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ` +
+            ? `${JSON.stringify({ ...out, warnings: report.warnings })}\n`
+            : `${report.files} file(s), ${report.skipped} unchanged and skipped${report.failed ? `, ${report.failed} unreadable and skipped` : ''}: ` +
+                `${report.added} documents added, ${report.updated} updated, ${report.unchanged} unchanged, ` +
                 `${report.removed} removed, ${report.duplicates} duplicate(s); ${report.passages} new passages; ` +
                 `the store holds ${out.stored.documents} documents, ${out.stored.passages} passages ` +
                 `(${out.seconds.toFixed(1)} s)\n`,

@@ -25,6 +25,10 @@ export interface PassageEvidence {
   title?: string;
   /** The PDF page the passage is on. */
   page?: number;
+  /** The heading of the section the passage stands in. */
+  section?: string;
+  /** Where the source file opens (a path on this server), at the page for a PDF. */
+  file?: string;
   passage: string;
   start: number;
   end: number;

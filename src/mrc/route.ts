@@ -276,6 +276,11 @@ export class MrcRoute {
   }
 }
 
+/** Where the server serves a source's file: a PDF opens at the page (the viewer reads `#page=`). */
+export function sourceFileUrl(source: string, page: number | null): string {
+  return `/api/docs/file?source=${encodeURIComponent(source)}${page ? `#page=${page}` : ''}`;
+}
+
 /** A retrieved passage as an answer's evidence, the answer at [start, end). */
 function passageEvidence(p: RetrievedPassage, start: number, end: number, reader: string): PassageEvidence {
   return {
@@ -283,6 +288,8 @@ function passageEvidence(p: RetrievedPassage, start: number, end: number, reader
     docId: p.docKey,
     ...(p.title ? { title: p.title } : {}),
     ...(p.page ? { page: p.page } : {}),
+    ...(p.section && p.section !== p.title ? { section: p.section } : {}),
+    ...(p.hasFile ? { file: sourceFileUrl(p.source, p.page) } : {}),
     passage: p.text,
     start,
     end,

@@ -182,6 +182,28 @@ function candidateSets(terms: readonly TermRows[]): CandidateSet[] {
   return sets;
 }
 
+/**
+ * Below this many rows a filter's rows are looked up one by one (FTS5 seeks each rowid in every
+ * term's postings). Above it, when the filter keeps at least OVERFETCH_SHARE of the rows, the
+ * query runs without it for more rows and keeps those the filter lets through: when k pass, they
+ * are the filter's top k, since any better row of the filter would have ranked among them.
+ * Otherwise the query runs as without a filter, each row it admits tested against the filter's set.
+ */
+export const WITHIN_LOOKUP_ROWS = 500;
+const OVERFETCH_SHARE = 0.05;
+const OVERFETCH_MAX = 2_000;
+
+/** A filter's rowids as a set, made once per filter array (they are cached by the caller). */
+const withinSets = new WeakMap<readonly number[], Set<number>>();
+function setOf(within: readonly number[]): Set<number> {
+  let set = withinSets.get(within);
+  if (!set) {
+    set = new Set(within);
+    withinSets.set(within, set);
+  }
+  return set;
+}
+
 /** Top-k rows for free text, optionally only among the rowids `within`. */
 export function searchFts(
   db: Db,
@@ -191,18 +213,43 @@ export function searchFts(
   within?: readonly number[],
 ): ScoredId[] {
   const all = queryTerms(text);
-  if (all.length === 0 || k <= 0) return [];
+  if (all.length === 0 || k <= 0 || within?.length === 0) return [];
+  if (!within) return rankTerms(db, index, all, k);
+  if (within.length <= WITHIN_LOOKUP_ROWS) return rankTerms(db, index, all, k, within, 'seek');
+  const range = rowRange(db, index);
+  const share = within.length / Math.max(1, range.last - range.first + 1);
+  if (share >= OVERFETCH_SHARE) {
+    const deeper = Math.min(OVERFETCH_MAX, Math.ceil((2 * k) / share));
+    const set = setOf(within);
+    const kept = rankTerms(db, index, all, deeper).filter((h) => set.has(h.id));
+    if (kept.length >= k) return kept.slice(0, k);
+  }
+  return rankTerms(db, index, all, k, within, 'test');
+}
+
+/** Top-k rows for the query's terms: exact on small tables, pruned above (see candidateSets). */
+function rankTerms(
+  db: Db,
+  index: FtsIndex,
+  all: readonly string[],
+  k: number,
+  within?: readonly number[],
+  how?: 'seek' | 'test',
+): ScoredId[] {
   const { table } = index;
   const w = index.weights.map((x) => Number(x).toString()).join(', ');
-  const rank = (match: string, ids?: readonly number[]): ScoredId[] =>
+  // `rowid IN` lets FTS5 seek each id; `+rowid IN` (not a column constraint) tests each match.
+  const filter = within ? `AND ${how === 'seek' ? '' : '+'}rowid IN (SELECT value FROM json_each(?))` : '';
+  const ids = within ? [JSON.stringify(within)] : [];
+  const rank = (match: string): ScoredId[] =>
     db
       .prepare<(string | number)[], { id: number; s: number }>(
-        `SELECT rowid AS id, bm25(${table}, ${w}) AS s FROM ${table} WHERE ${table} MATCH ?
-         ${ids ? 'AND rowid IN (SELECT value FROM json_each(?))' : ''} ORDER BY s LIMIT ?`,
+        `SELECT rowid AS id, bm25(${table}, ${w}) AS s FROM ${table} WHERE ${table} MATCH ? ${filter}
+         ORDER BY s LIMIT ?`,
       )
-      .all(...(ids ? [match, JSON.stringify(ids), k] : [match, k]))
+      .all(match, ...ids, k)
       .map((r) => ({ id: r.id, score: -r.s }));
-  if (within) return rank(ftsMatch(all), within);
+  if (how === 'seek') return rank(ftsMatch(all));
   const range = rowRange(db, index);
   if (range.last - range.first + 1 <= (index.exactRows ?? FREQUENT_TERM_ROWS)) return rank(ftsMatch(all));
 

@@ -3,8 +3,8 @@
  * JSON (its contexts). Everything is read and checked before anything is written, so a bad file
  * stops the ingest with `file:line` and leaves the store as it was.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { marked } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -12,7 +12,8 @@ import { QaError } from '../core/errors.js';
 import { validate } from '../core/json.js';
 import { loadSquad } from '../core/squad-data.js';
 import { textLines } from '../kbqa/rdf-files.js';
-import { htmlToText } from './html-text.js';
+import type { FileStamp } from './doc-store.js';
+import { htmlDocument, htmlToText, type SectionStart, textDocument } from './html-text.js';
 import { readDocx, readPdf } from './office.js';
 
 export type DocFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'squad' | 'pdf' | 'docx';
@@ -38,6 +39,8 @@ export interface RawDocument {
   modified?: string;
   /** The page of a PDF the document is. */
   page?: number;
+  /** Where its sections start in `text` (from its headings), for passages to name theirs. */
+  sections?: SectionStart[];
 }
 
 export interface SourceFile {
@@ -47,6 +50,8 @@ export interface SourceFile {
   source: string;
   format: DocFormat;
   documents: RawDocument[];
+  /** The file on disk it was read from, when a rerun should skip it while it is unchanged. */
+  file?: FileStamp;
 }
 
 const BY_EXTENSION: Record<string, DocFormat> = {
@@ -70,10 +75,24 @@ export function parseDocFormat(name: string): DocFormat {
   });
 }
 
+/** A file to ingest and the path named that led to it (the folder, or the file itself). */
+export interface FoundFile {
+  file: string;
+  root: string;
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /** Files named, and the files with known extensions under folders named (sorted, recursive). */
-export function listDocFiles(paths: readonly string[], format?: DocFormat): string[] {
-  const out: string[] = [];
-  const walk = (p: string, named: boolean): void => {
+export function findDocFiles(paths: readonly string[], format?: DocFormat): FoundFile[] {
+  const out: FoundFile[] = [];
+  const walk = (p: string, root: string, named: boolean): void => {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
@@ -82,17 +101,22 @@ export function listDocFiles(paths: readonly string[], format?: DocFormat): stri
     }
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) {
-        if (!name.startsWith('.')) walk(join(p, name), false);
+        if (!name.startsWith('.')) walk(join(p, name), root, false);
       }
     } else if (named || format || extname(p).toLowerCase() in BY_EXTENSION) {
-      out.push(resolve(p));
+      out.push({ file: resolve(p), root });
     }
   };
-  for (const p of paths) walk(p, true);
+  // The root with its links resolved now: what is served later must still lie inside it.
+  for (const p of paths) walk(p, realpathOr(p), true);
   return out;
 }
 
-function formatOf(file: string, format?: DocFormat): DocFormat {
+export function listDocFiles(paths: readonly string[], format?: DocFormat): string[] {
+  return findDocFiles(paths, format).map((f) => f.file);
+}
+
+export function formatOf(file: string, format?: DocFormat): DocFormat {
   if (format) return format;
   const f = BY_EXTENSION[extname(file).toLowerCase()];
   if (!f) {
@@ -117,11 +141,6 @@ function htmlTitle(html: string): string | undefined {
   const m = /<title[^>]*>([^<]*)<\/title>/i.exec(html) ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
   const t = m ? htmlToText(m[1] ?? '').trim() : '';
   return t || undefined;
-}
-
-function single(file: string, source: string, title: string | undefined, text: string): RawDocument[] {
-  const body = text.trim();
-  return body ? [{ key: source, title: title ?? basename(file, extname(file)), text: body }] : [];
 }
 
 const isoDate = z
@@ -226,25 +245,23 @@ export function readSourceFile(file: string, format?: DocFormat, source = file):
   let documents: RawDocument[];
   switch (f) {
     case 'text':
-      documents = single(file, source, undefined, readUtf8(file));
+      documents = textDocument(file, source, undefined, readUtf8(file));
       break;
     case 'markdown': {
       const { meta, body } = splitFrontMatter(readUtf8(file), file);
       const heading = meta.title ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim();
       const tags = typeof meta.tags === 'string' ? meta.tags.split(',').map((t) => t.trim()) : meta.tags;
       const modified = dateOf(meta.modified ?? meta.date);
-      documents = single(file, source, heading, htmlToText(marked.parse(body, { async: false }))).map(
-        (d) => ({
-          ...d,
-          ...(tags?.length ? { tags: tags.filter(Boolean) } : {}),
-          ...(modified ? { modified } : {}),
-        }),
-      );
+      documents = htmlDocument(file, source, heading, marked.parse(body, { async: false })).map((d) => ({
+        ...d,
+        ...(tags?.length ? { tags: tags.filter(Boolean) } : {}),
+        ...(modified ? { modified } : {}),
+      }));
       break;
     }
     case 'html': {
       const html = readUtf8(file);
-      documents = single(file, source, htmlTitle(html), htmlToText(html));
+      documents = htmlDocument(file, source, htmlTitle(html), html);
       break;
     }
     case 'jsonl':

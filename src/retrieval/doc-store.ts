@@ -9,7 +9,7 @@ import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
 import type { SourceFile } from './doc-sources.js';
-import { DEFAULT_SPLIT, type SplitOptions, splitPassages } from './passages.js';
+import { DEFAULT_SPLIT, type SplitOptions, splitSections } from './passages.js';
 
 /**
  * FTS5 tokenizer: unicode61 folds case and (with remove_diacritics 2) accents for every script;
@@ -78,7 +78,40 @@ export const DOC_MIGRATIONS: readonly Migration[] = [
     id: 'mrc-005-document-page',
     sql: 'ALTER TABLE documents ADD COLUMN page INTEGER;',
   },
+  {
+    // A passage names the section (heading) it stands in. A file ingested from disk is recorded with
+    // its size and time, so a rerun skips it unread, and with the folder it was ingested from, the
+    // only place it may be served from.
+    id: 'mrc-006-sections-and-files',
+    sql: `
+      ALTER TABLE passages ADD COLUMN section TEXT;
+      CREATE TABLE source_files (
+        source TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        root TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        hash TEXT NOT NULL,
+        tags TEXT NOT NULL
+      );
+    `,
+  },
 ];
+
+/** A file on disk as ingested: what tells a rerun it is unchanged, and where it may be served from. */
+export interface FileStamp {
+  path: string;
+  /** The folder (or the file itself) named on the command line. */
+  root: string;
+  format: string;
+  size: number;
+  mtimeMs: number;
+  /** SHA-1 of the file's bytes. */
+  hash: string;
+  /** The tags it was ingested with (JSON array). */
+  tags: string;
+}
 
 /** Restricts retrieval to some documents; every field given must hold. */
 export interface DocFilter {
@@ -99,6 +132,12 @@ export interface Passage {
   title: string | null;
   /** The PDF page the passage is on. */
   page: number | null;
+  /** The heading of the section it starts in. */
+  section: string | null;
+  /** The source of its document (a file's path, \`api:…\`, \`bundled:…\`). */
+  source: string;
+  /** Whether the source's file can be served (an ingested PDF, Word, HTML, Markdown or text file). */
+  hasFile: number;
   ord: number;
   /** Character offsets into the document's text. */
   start: number;
@@ -117,6 +156,15 @@ export interface IngestReport {
   passages: number;
 }
 
+/** Writes through each connection, for dataVersion (SQLite's data_version counts only others'). */
+const writes = new WeakMap<Db, number>();
+/** Filters' passage ids per connection, for the data version they were looked up at. */
+const filterCache = new WeakMap<Db, { version: string; ids: Map<string, readonly number[]> }>();
+const FILTER_CACHE_SIZE = 32;
+
+/** Formats a person opens as a file; JSON Lines and SQuAD files are data, not documents to open. */
+const SERVED_FORMATS = "'pdf', 'docx', 'html', 'markdown', 'text'";
+
 function sha1(s: string): string {
   return createHash('sha1').update(s).digest('hex');
 }
@@ -129,15 +177,10 @@ export class DocStore {
   }
 
   /**
-   * Writes the documents of the given sources in one transaction. With `syncUnder` (folders), the
-   * stored sources inside those folders that are not among `sources` (their files are gone) are
-   * removed in the same transaction.
+   * Writes the documents of the given sources in one transaction. A source read from a file on disk
+   * (\`file\`) is recorded with its stamp, so a later run can skip it unread (\`isUnchanged\`).
    */
-  ingest(
-    sources: readonly SourceFile[],
-    split: SplitOptions = DEFAULT_SPLIT,
-    syncUnder: readonly string[] = [],
-  ): IngestReport {
+  ingest(sources: readonly SourceFile[], split: SplitOptions = DEFAULT_SPLIT): IngestReport {
     const db = this.db;
     const report: IngestReport = {
       sources: sources.length,
@@ -161,8 +204,12 @@ export class DocStore {
     >(
       'INSERT INTO documents (key, source, title, hash, ingested_at, tags, modified, page) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const insPassage = db.prepare<[number | bigint, number, number, number, string]>(
-      'INSERT INTO passages (doc_id, ord, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+    const insPassage = db.prepare<[number | bigint, number, number, number, string, string | null]>(
+      'INSERT INTO passages (doc_id, ord, start, "end", text, section) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const putFile = db.prepare<[string, string, string, string, number, number, string, string]>(
+      `INSERT OR REPLACE INTO source_files (source, path, root, format, size, mtime_ms, hash, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insFts = db.prepare<[number | bigint, string, string]>(
       'INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)',
@@ -203,8 +250,8 @@ export class DocStore {
             doc.modified ?? null,
             doc.page ?? null,
           ).lastInsertRowid;
-          splitPassages(doc.text, split).forEach((p, ord) => {
-            const pid = insPassage.run(docId, ord, p.start, p.end, p.text).lastInsertRowid;
+          splitSections(doc.text, doc.sections, split).forEach((p, ord) => {
+            const pid = insPassage.run(docId, ord, p.start, p.end, p.text, p.section).lastInsertRowid;
             insFts.run(pid, doc.title ?? '', p.text);
             report.passages++;
           });
@@ -215,21 +262,52 @@ export class DocStore {
             report.removed++;
           }
         }
-      }
-      if (syncUnder.length) {
-        const read = new Set(sources.map((x) => x.source));
-        const gone = this.sources()
-          .map((x) => x.source)
-          .filter(
-            (x) =>
-              !read.has(x) && syncUnder.some((dir) => x.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`)),
-          );
-        for (const source of gone) {
-          report.removed += db.prepare('DELETE FROM documents WHERE source = ?').run(source).changes;
-        }
+        const f = src.file;
+        if (f) putFile.run(src.source, f.path, f.root, f.format, f.size, f.mtimeMs, f.hash, f.tags);
       }
     })();
+    if (report.added + report.updated + report.removed > 0) this.changed();
     return report;
+  }
+
+  /** The stamp a file was ingested with, if it was. */
+  fileStamp(source: string): FileStamp | undefined {
+    return this.db
+      .prepare<[string], FileStamp>(
+        'SELECT path, root, format, size, mtime_ms AS mtimeMs, hash, tags FROM source_files WHERE source = ?',
+      )
+      .get(source);
+  }
+
+  /** Records that a file whose time changed still has the bytes it was ingested with. */
+  touchFile(source: string, mtimeMs: number): void {
+    this.db.prepare('UPDATE source_files SET mtime_ms = ? WHERE source = ?').run(mtimeMs, source);
+  }
+
+  /**
+   * Removes, in one transaction, the stored sources inside these folders that are not in
+   * \`present\` (their files are gone): \`qa ingest docs --sync\`.
+   */
+  removeGoneUnder(folders: readonly string[], present: ReadonlySet<string>): number {
+    const inside = (x: string) =>
+      folders.some((dir) => x.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`));
+    const stored = this.db
+      .prepare<[], { source: string }>(
+        'SELECT DISTINCT source FROM documents UNION SELECT source FROM source_files',
+      )
+      .all();
+    const gone = stored.map((x) => x.source).filter((x) => !present.has(x) && inside(x));
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const source of gone) removed += this.deleteSource(source);
+    })();
+    if (removed > 0) this.changed();
+    return removed;
+  }
+
+  private deleteSource(source: string): number {
+    this.db.prepare('DELETE FROM source_files WHERE source = ?').run(source);
+    return this.db.prepare('DELETE FROM documents WHERE source = ?').run(source).changes;
   }
 
   counts(): { documents: number; passages: number } {
@@ -246,7 +324,9 @@ export class DocStore {
     if (ids.length === 0) return [];
     const rows = this.db
       .prepare<unknown[], Passage>(
-        `SELECT p.id, p.doc_id AS docId, d.key AS docKey, d.title, d.page, p.ord, p.start, p."end", p.text
+        `SELECT p.id, p.doc_id AS docId, d.key AS docKey, d.title, d.page, p.section, d.source,
+                EXISTS (SELECT 1 FROM source_files f WHERE f.source = d.source AND f.format IN (${SERVED_FORMATS})) AS hasFile,
+                p.ord, p.start, p."end", p.text
          FROM passages p JOIN documents d ON d.id = p.doc_id
          WHERE p.id IN (SELECT value FROM json_each(?))`,
       )
@@ -255,8 +335,33 @@ export class DocStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** The ids of the passages of the documents a filter lets through. */
-  passageIdsMatching(filter: DocFilter): number[] {
+  /**
+   * Changes whenever the documents change, through this connection (any DocStore over it) or
+   * another (SQLite's data_version): what is cached about them is keyed by it.
+   */
+  dataVersion(): string {
+    return `${this.db.pragma('data_version', { simple: true })}:${writes.get(this.db) ?? 0}`;
+  }
+
+  private changed(): void {
+    writes.set(this.db, (writes.get(this.db) ?? 0) + 1);
+    filterCache.delete(this.db);
+  }
+
+  /**
+   * The ids of the passages of the documents a filter lets through, in ascending order.
+   * Remembered per filter until the documents change: a person asks several questions under one.
+   */
+  passageIdsMatching(filter: DocFilter): readonly number[] {
+    const key = JSON.stringify([filter.source, filter.tags, filter.after, filter.before]);
+    const version = this.dataVersion();
+    let cache = filterCache.get(this.db);
+    if (cache?.version !== version) {
+      cache = { version, ids: new Map() };
+      filterCache.set(this.db, cache);
+    }
+    const hit = cache.ids.get(key);
+    if (hit) return hit;
     const where: string[] = [];
     const args: string[] = [];
     if (filter.source?.length) {
@@ -264,10 +369,12 @@ export class DocStore {
       args.push(JSON.stringify(filter.source));
     }
     if (filter.tags?.length) {
+      // instr() on the tags' JSON first: cheap, and only its hits are parsed for the exact test.
       where.push(
+        `(${filter.tags.map(() => 'instr(d.tags, ?) > 0').join(' OR ')})`,
         'EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))',
       );
-      args.push(JSON.stringify(filter.tags));
+      args.push(...filter.tags.map((t) => JSON.stringify(t)), JSON.stringify(filter.tags));
     }
     if (filter.after) {
       where.push('d.modified >= ?');
@@ -278,12 +385,16 @@ export class DocStore {
       where.push('substr(d.modified, 1, 10) <= ?');
       args.push(filter.before.slice(0, 10));
     }
-    return this.db
-      .prepare<string[], { id: number }>(
-        `SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id`,
+    const ids = this.db
+      .prepare<string[], number>(
+        `SELECT p.id FROM documents d CROSS JOIN passages p ON p.doc_id = d.id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
       )
+      .pluck()
       .all(...args)
-      .map((r) => r.id);
+      .sort((a, b) => a - b);
+    if (cache.ids.size >= FILTER_CACHE_SIZE) cache.ids.delete(cache.ids.keys().next().value as string);
+    cache.ids.set(key, ids);
+    return ids;
   }
 
   /** Each source (a file, or what came over the API) with its documents and passages. */
@@ -294,6 +405,25 @@ export class DocStore {
          FROM documents d LEFT JOIN passages p ON p.doc_id = d.id GROUP BY d.source ORDER BY d.source`,
       )
       .all();
+  }
+
+  /** What questions can be restricted to: the tags with their documents, and the range of dates. */
+  facets(): {
+    tags: { tag: string; documents: number }[];
+    modified: { first: string | null; last: string | null };
+  } {
+    const tags = this.db
+      .prepare<[], { tag: string; documents: number }>(
+        `SELECT t.value AS tag, count(*) AS documents FROM documents d, json_each(d.tags) t
+         GROUP BY t.value ORDER BY documents DESC, tag`,
+      )
+      .all();
+    const modified = this.db
+      .prepare<[], { first: string | null; last: string | null }>(
+        'SELECT min(modified) AS first, max(modified) AS last FROM documents',
+      )
+      .get() ?? { first: null, last: null };
+    return { tags, modified };
   }
 
   /**
@@ -318,9 +448,10 @@ export class DocStore {
             )
             .get(source)?.n ?? 0,
         );
-        counts.documents += this.db.prepare('DELETE FROM documents WHERE source = ?').run(source).changes;
+        counts.documents += this.deleteSource(source);
       }
     })();
+    this.changed();
     return counts;
   }
 

@@ -9,7 +9,7 @@ import mammoth from 'mammoth';
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { QaError } from '../core/errors.js';
 import type { RawDocument } from './doc-sources.js';
-import { htmlToText } from './html-text.js';
+import { htmlDocument, htmlToText } from './html-text.js';
 
 export interface OfficeRead {
   documents: RawDocument[];
@@ -74,10 +74,6 @@ export async function readDocx(file: string, source: string): Promise<OfficeRead
     });
   }
   const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-  const title = heading ? htmlToText(heading).trim() : basename(file, extname(file));
-  const text = htmlToText(html).trim();
-  return {
-    documents: text ? [{ key: source, title, text }] : [],
-    warnings: text ? [] : [`${file}: no text; nothing was read`],
-  };
+  const documents = htmlDocument(file, source, heading ? htmlToText(heading).trim() : undefined, html);
+  return { documents, warnings: documents.length ? [] : [`${file}: no text; nothing was read`] };
 }

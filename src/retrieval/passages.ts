@@ -92,3 +92,45 @@ export function splitPassages(text: string, opts: SplitOptions = DEFAULT_SPLIT):
   else groups.push([first, ps.length - 1]);
   return groups.map(([a, b]) => span(text, ps[a] as Piece, ps[b] as Piece));
 }
+
+/** A passage and the heading of the section it stands in. */
+export interface SectionPassage extends PassageSpan {
+  section: string | null;
+}
+
+/** A section this short is a heading with little under it: it joins the section after it. */
+const HEADING_ONLY_WORDS = 12;
+
+/**
+ * Passages that never straddle two sections, so each names its own: the text is cut at the
+ * headings (`sections`, offsets into `text`), and each part split as `splitPassages` does.
+ * A heading with (almost) nothing under it, such as a title followed at once by a subheading, is
+ * kept with the section after it, which names the passage.
+ */
+export function splitSections(
+  text: string,
+  sections: readonly { start: number; title: string }[] | undefined,
+  opts: SplitOptions = DEFAULT_SPLIT,
+): SectionPassage[] {
+  const parts: { start: number; end: number; title: string | null }[] = [];
+  const marks = sections ?? [];
+  if ((marks[0]?.start ?? text.length) > 0)
+    parts.push({ start: 0, end: marks[0]?.start ?? text.length, title: null });
+  marks.forEach((m, i) => {
+    parts.push({ start: m.start, end: marks[i + 1]?.start ?? text.length, title: m.title });
+  });
+  const out: SectionPassage[] = [];
+  let pending: number | undefined;
+  parts.forEach((part, i) => {
+    const start = pending ?? part.start;
+    if (i < parts.length - 1 && countWords(text.slice(part.start, part.end)) < HEADING_ONLY_WORDS) {
+      pending = start;
+      return;
+    }
+    pending = undefined;
+    for (const p of splitPassages(text.slice(start, part.end), opts)) {
+      out.push({ start: p.start + start, end: p.end + start, text: p.text, section: part.title });
+    }
+  });
+  return out;
+}

@@ -3,9 +3,8 @@
  * configured token they do not exist (404). The body may be larger than elsewhere (16 MB), but is
  * only read once the token checks out.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import multer from 'multer';
@@ -14,7 +13,7 @@ import { QaError } from '../core/errors.js';
 import type { ThreadRecord } from '../cqa/archive.js';
 import type { UnansweredGroup } from '../feedback/report.js';
 import { readDocumentFile, type SourceFile } from '../retrieval/doc-sources.js';
-import { DocStore } from '../retrieval/doc-store.js';
+import { DocStore, type FileStamp } from '../retrieval/doc-store.js';
 import type { Board } from './community.js';
 import { HttpError, parseInput } from './errors.js';
 import { ingestCqaRequest, ingestDocsRequest, moderationParams } from './schemas.js';
@@ -51,6 +50,8 @@ export interface AdminDeps {
   token: string | undefined;
   db: Db;
   board: Board;
+  /** Where uploaded files are kept, so citations can open them. */
+  uploadsDir: string;
   /** Makes newly ingested documents searchable (vectors, dense index, the MRC route). */
   refreshDocs: () => Promise<void>;
   /** The unanswered-questions report. */
@@ -75,21 +76,30 @@ function sniff(file: Express.Multer.File): string | undefined {
   return undefined;
 }
 
-/** Uploaded files read like files on disk (a temporary folder), then ingested in one transaction. */
+/**
+ * Uploaded files are read like files on disk, from a staging folder beside the kept uploads, and
+ * ingested in one transaction; only then do they join the kept uploads (served for citations).
+ */
 async function ingestUploads(files: Express.Multer.File[] | undefined, deps: AdminDeps) {
   if (!files?.length)
     throw new QaError('bad_input', 'no files: send them as multipart form data, field "files"', {
       where: 'files',
     });
-  const dir = mkdtempSync(join(tmpdir(), 'qa-upload-'));
+  mkdirSync(deps.uploadsDir, { recursive: true });
+  const uploads = realpathSync(deps.uploadsDir);
+  const staging = mkdtempSync(join(uploads, '.staging-'));
   try {
     const sources: SourceFile[] = [];
     const warnings: string[] = [];
+    const kept = new Map<string, string>();
     for (const [i, f] of files.entries()) {
-      const name = basename(f.originalname).replace(/[^\p{L}\p{N}._ -]/gu, '_') || `file-${i}`;
+      const name =
+        basename(f.originalname)
+          .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+          .replace(/^\.+/, '') || `file-${i}`;
       const bad = sniff(f);
       if (bad) throw new QaError('bad_input', `${name} ${bad}`, { where: `files[${i}]` });
-      const path = join(dir, `${i}-${name}`);
+      const path = join(staging, `${i}-${name}`);
       writeFileSync(path, f.buffer);
       let read: Awaited<ReturnType<typeof readDocumentFile>>;
       try {
@@ -99,14 +109,27 @@ async function ingestUploads(files: Express.Multer.File[] | undefined, deps: Adm
           throw new QaError('bad_input', `${name}: ${e.message}`, { where: `files[${i}]` });
         throw e;
       }
-      sources.push(read.source);
+      const final = join(uploads, name);
+      const st = statSync(path);
+      const file: FileStamp = {
+        path: final,
+        root: uploads,
+        format: read.source.format,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        hash: createHash('sha1').update(f.buffer).digest('hex'),
+        tags: '[]',
+      };
+      sources.push({ ...read.source, file });
+      kept.set(path, final);
       warnings.push(...read.warnings.map((w) => w.replace(path, name)));
     }
     const report = new DocStore(deps.db).ingest(sources);
+    for (const [from, to] of kept) renameSync(from, to);
     await deps.refreshDocs();
     return { ...report, warnings };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 

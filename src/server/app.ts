@@ -15,6 +15,7 @@ import { FeedbackStore } from '../feedback/store.js';
 import { registerAdmin } from './admin.js';
 import { registerApi } from './api.js';
 import { Board, postLimit, registerCommunity } from './community.js';
+import { registerDocs } from './docs.js';
 import { errorHandler, methodNotAllowed, notFound, requireJson } from './errors.js';
 import { Gate } from './gate.js';
 import { Metrics } from './metrics.js';
@@ -94,6 +95,7 @@ export function createApp(
     token: config.server.adminToken,
     db: pipeline.db,
     board,
+    uploadsDir: join(config.workspace, 'uploads'),
     refreshDocs: () => pipeline.refreshDocs(),
     unanswered: async () => unansweredReport(feedback, await openEncoder(config, pipeline.models)),
   });
@@ -108,6 +110,7 @@ export function createApp(
     postLimit: limit,
   });
   registerCommunity(app, board, config.community, limit);
+  registerDocs(app, pipeline.db);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });

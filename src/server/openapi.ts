@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. */
 import { z } from 'zod';
-import { apiSchemas, idParam, moderationParams, threadsQuery } from './schemas.js';
+import { apiSchemas, docFileQuery, idParam, moderationParams, threadsQuery } from './schemas.js';
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
@@ -21,6 +21,7 @@ function errors(...statuses: number[]): Json {
   const words: Record<number, string> = {
     400: 'Invalid input; `where` names the field',
     401: 'Missing or wrong admin token',
+    403: 'Not allowed',
     404: 'Not found',
     409: 'Not possible in its present state (awaiting moderation)',
     413: 'Body larger than allowed',
@@ -104,6 +105,23 @@ export function openApiDocument(version: string): Json {
         get: op({ tag: 'qa', summary: 'Routes with data, counts, models', ok: [200, 'Health'] }),
       },
       '/api/models': { get: op({ tag: 'qa', summary: 'Installed models', ok: [200, 'ModelList'] }) },
+      '/api/docs': {
+        get: op({
+          tag: 'documents',
+          summary: 'The sources, tags and dates questions can be restricted to (filters in /api/ask)',
+          ok: [200, 'DocsOverview'],
+        }),
+      },
+      '/api/docs/file': {
+        get: op({
+          tag: 'documents',
+          summary:
+            "A source's file, for citations (a PDF opens at `#page=N`); only files ingested from disk or uploaded, still inside the folder they came from",
+          params: [param('source', 'query', docFileQuery.shape.source, true)],
+          ok: [200, '', 'application/octet-stream'],
+          errors: [400, 403, 404],
+        }),
+      },
       '/api/threads': {
         get: op({
           tag: 'community',

@@ -192,6 +192,11 @@ const passageEvidence = z.object({
   docId: z.string(),
   title: z.string().optional(),
   page: z.int().optional().describe('The PDF page the passage is on'),
+  section: z.string().optional().describe('The heading of the section the passage stands in'),
+  file: z
+    .string()
+    .optional()
+    .describe('Where the source file opens, at the page for a PDF (GET /api/docs/file?source=…#page=N)'),
   passage: z.string(),
   start: z.int().describe('Character offset of the answer in `passage`'),
   end: z.int(),
@@ -407,3 +412,24 @@ export const docsIngestReport = z
 export const cqaIngestReport = z
   .object({ ...counts, answers: z.int() })
   .register(apiSchemas, { id: 'CqaIngestReport' });
+
+export const docFileQuery = z.strictObject({
+  source: z.string().min(1).max(4096).describe('A source as GET /api/docs names it'),
+});
+
+z.object({
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      name: z.string().describe('The file name, for people'),
+      documents: z.int(),
+      passages: z.int(),
+      ingestedAt: z.string(),
+    }),
+  ),
+  tags: z.array(z.object({ tag: z.string(), documents: z.int() })),
+  modified: z.object({ first: z.string().nullable(), last: z.string().nullable() }),
+}).register(apiSchemas, {
+  id: 'DocsOverview',
+  description: 'What questions can be restricted to: the sources, the tags and the range of dates',
+});

@@ -37,13 +37,18 @@ const ROUTE_NAMES = { kbqa: 'knowledge base', mrc: 'documents', cqa: 'community'
 
 /* ---- asking ---- */
 
-/** Where a passage comes from: its document, the page, and the reader that read or chose it. */
+/**
+ * Where a passage comes from: its document (a link that opens the file, a PDF at the page, when
+ * the server keeps it), the section and page, and the reader that read or chose it.
+ */
 function fromLine(e, how) {
+  const name = el('strong', {}, e.title ?? e.docId);
   return el(
     'p',
     { class: 'muted' },
     'From ',
-    el('strong', {}, e.title ?? e.docId),
+    e.file ? el('a', { href: e.file, target: '_blank', rel: 'noopener', class: 'source-link' }, name) : name,
+    e.section ? `, section “${e.section}”` : '',
     e.page ? `, page ${e.page}` : '',
     ` · ${how} by ${e.reader}`,
   );
@@ -526,12 +531,14 @@ async function ask(event) {
       answer: t.abstained ? null : (t.answers[0]?.text ?? null),
       ...(t.resolved ? { resolved: t.resolved } : {}),
     }));
+    const filters = chosenFilters();
     const a = await api('POST', '/api/ask', {
       question,
       routes,
       explain: true,
       ...(reader ? { reader } : {}),
       ...(history.length ? { history } : {}),
+      ...(filters ? { filters } : {}),
     });
     turns = [...turns, compact(question, a)].slice(-MAX_TURNS);
     saveTurns();
@@ -545,6 +552,73 @@ async function ask(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+/* ---- filters: which documents the passage route reads ---- */
+
+/** A toggle chip: pressed means the question is limited to it. */
+function chip(label, value, title) {
+  const b = el('button', { type: 'button', class: 'chip', title, on: { click: () => toggleChip(b) } }, label);
+  b.dataset.value = value;
+  b.setAttribute('aria-pressed', 'false');
+  return b;
+}
+
+function toggleChip(b) {
+  b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+  describeFilters();
+}
+
+const pressed = (id) => [...$(id).querySelectorAll('.chip[aria-pressed=true]')].map((b) => b.dataset.value);
+
+/** The filters chosen, as /api/ask takes them; none when nothing is chosen. */
+function chosenFilters() {
+  const f = {};
+  const tags = pressed('tag-chips');
+  const source = pressed('source-chips');
+  if (tags.length) f.tags = tags;
+  if (source.length) f.source = source;
+  if ($('filter-after').value) f.after = $('filter-after').value;
+  if ($('filter-before').value) f.before = $('filter-before').value;
+  return Object.keys(f).length ? f : undefined;
+}
+
+function describeFilters() {
+  const f = chosenFilters();
+  const parts = f
+    ? [
+        ...(f.tags ?? []),
+        ...(f.source ?? []).map((s) => s.split(/[\\/]/).pop()),
+        f.after ? `after ${f.after}` : '',
+        f.before ? `before ${f.before}` : '',
+      ].filter(Boolean)
+    : [];
+  $('filter-summary').textContent = parts.length ? `(only ${parts.join(', ')})` : '';
+}
+
+/** Chips for the tags and sources there are; shown only when there is something to choose. */
+async function loadFilters() {
+  const docs = await api('GET', '/api/docs');
+  const tags = docs.tags.slice(0, 40);
+  const sources = docs.sources.slice(0, 40);
+  $('tag-chips').replaceChildren(
+    ...tags.map((t) => chip(`#${t.tag}`, t.tag, `${t.documents} document${t.documents === 1 ? '' : 's'}`)),
+  );
+  $('source-chips').replaceChildren(
+    ...sources.map((x) =>
+      chip(x.name, x.source, `${x.source} · ${x.documents} document${x.documents === 1 ? '' : 's'}`),
+    ),
+  );
+  $('tag-filter').hidden = tags.length === 0;
+  $('source-filter').hidden = sources.length < 2;
+  $('filters').hidden = docs.sources.length === 0;
+}
+
+function clearFilters() {
+  for (const b of document.querySelectorAll('#filters .chip')) b.setAttribute('aria-pressed', 'false');
+  $('filter-after').value = '';
+  $('filter-before').value = '';
+  describeFilters();
 }
 
 async function loadInfo() {
@@ -711,6 +785,9 @@ function route() {
 
 $('ask-form').addEventListener('submit', ask);
 $('new-conversation').addEventListener('click', newConversation);
+$('filter-clear').addEventListener('click', clearFilters);
+$('filter-after').addEventListener('change', describeFilters);
+$('filter-before').addEventListener('change', describeFilters);
 $('search-form').addEventListener('submit', (e) => {
   e.preventDefault();
   loadThreads($('search').value.trim());
@@ -724,6 +801,8 @@ $('answer-form').addEventListener('submit', postAnswer);
 window.addEventListener('hashchange', route);
 
 loadInfo();
+// Without the list the filters stay hidden; asking works as before.
+loadFilters().catch(() => {});
 loadThreads();
 route();
 renderConversation();

@@ -402,7 +402,7 @@ describe('qa ingest docs --sync', () => {
     const synced = JSON.parse(
       qa(['ingest', 'docs', dir, '--sync', '--workspace', ws, '--no-vectors', '--json']).stdout,
     );
-    expect(synced).toMatchObject({ removed: 1, unchanged: 1 });
+    expect(synced).toMatchObject({ removed: 1, skipped: 1 });
     const { sources } = JSON.parse(qa(['docs', 'list', '--workspace', ws, '--json']).stdout) as {
       sources: Array<{ source: string }>;
     };
@@ -508,7 +508,7 @@ describe('qa ingest docs and qa eval retrieval', () => {
     const again = JSON.parse(
       qa(['ingest', 'docs', docs, '--no-vectors', '--workspace', ws, '--json']).stdout,
     );
-    expect(again).toMatchObject({ added: 0, unchanged: 5, passages: 0 });
+    expect(again).toMatchObject({ added: 0, skipped: 4, passages: 0, batches: 0 });
     const bad = join(FIXTURES, 'docs-bad', 'bad.jsonl');
     const r = qa(['ingest', 'docs', bad, '--no-vectors', '--workspace', ws]);
     expect(r.code).toBe(2);

@@ -8,7 +8,7 @@ import { QaError } from '../../src/core/errors.js';
 import { ftsMatch, queryTerms, rowRange, selectiveTerms } from '../../src/retrieval/bm25.js';
 import { listDocFiles, readSourceFile } from '../../src/retrieval/doc-sources.js';
 import { DocStore } from '../../src/retrieval/doc-store.js';
-import { splitPassages } from '../../src/retrieval/passages.js';
+import { splitPassages, splitSections } from '../../src/retrieval/passages.js';
 import { Retriever } from '../../src/retrieval/retriever.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -27,6 +27,33 @@ function ingestFolder(store: DocStore, dir = DOCS) {
 
 afterEach(() => {
   for (const db of dbs.splice(0)) db.close();
+});
+
+describe('splitSections', () => {
+  const words = (n: number, w: string) => Array.from({ length: n }, () => w).join(' ');
+
+  it('cuts at headings, keeps a bare heading with the section after it, and names each passage', () => {
+    const text = `Guide\n\nSetup\n\n${words(30, 'plug')}.\n\nCare\n\n${words(30, 'wipe')}.`;
+    const sections = [
+      { start: 0, title: 'Guide' },
+      { start: text.indexOf('Setup'), title: 'Setup' },
+      { start: text.indexOf('Care'), title: 'Care' },
+    ];
+    const out = splitSections(text, sections);
+    expect(out.map((p) => [p.section, p.text.slice(0, 12)])).toEqual([
+      ['Setup', 'Guide\n\nSetup'],
+      ['Care', 'Care\n\nwipe w'],
+    ]);
+    for (const p of out) expect(text.slice(p.start, p.end)).toBe(p.text);
+  });
+
+  it('names no section before the first heading, and none at all without headings', () => {
+    const text = `${words(20, 'intro')}.\n\nUse\n\n${words(20, 'use')}.`;
+    expect(splitSections(text, [{ start: text.indexOf('Use'), title: 'Use' }]).map((p) => p.section)).toEqual(
+      [null, 'Use'],
+    );
+    expect(splitSections(text, undefined)).toEqual(splitPassages(text).map((p) => ({ ...p, section: null })));
+  });
 });
 
 describe('splitPassages', () => {

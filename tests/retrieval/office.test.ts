@@ -42,6 +42,53 @@ describe('PDF and Word files', () => {
     });
   });
 
+  it('reads Russian and Greek text, and finds it by its own words', async () => {
+    const { source } = await readDocumentFile(join(OFFICE, 'non-latin.pdf'));
+    expect(source.documents.map((d) => [d.page, d.title])).toEqual([
+      [1, 'Чайник'],
+      [2, 'Чайник'],
+    ]);
+    expect(source.documents[0]?.text).toContain('Чайник вмещает 1,7 литра воды.');
+    const db = openWorkspaceDb({ workspace: mkdtempSync(join(tmpdir(), 'qa-office-')) });
+    try {
+      const store = new DocStore(db);
+      store.ingest([source]);
+      const retriever = new Retriever(store);
+      // Case and accents folded: "ΒΡΑΣΤΗΡΑΣ" finds "βραστήρας".
+      expect(await retriever.retrieve('ΒΡΑΣΤΗΡΑΣ ξίδι', 1, 'bm25')).toMatchObject([{ page: 2 }]);
+      expect(await retriever.retrieve('накипь уксусом', 1, 'bm25')).toMatchObject([{ page: 1 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a password-protected PDF with a hint, rather than reading nothing', async () => {
+    await expect(readDocumentFile(join(OFFICE, 'encrypted.pdf'))).rejects.toMatchObject({
+      code: 'bad_input',
+      where: join(OFFICE, 'encrypted.pdf'),
+      hint: expect.stringContaining('encrypted'),
+    });
+  });
+
+  it("names each Word passage's section from its headings", async () => {
+    const db = openWorkspaceDb({ workspace: mkdtempSync(join(tmpdir(), 'qa-office-')) });
+    try {
+      const store = new DocStore(db);
+      store.ingest([(await readDocumentFile(join(OFFICE, 'kettle-guide.docx'))).source]);
+      const retriever = new Retriever(store);
+      expect(await retriever.retrieve('descale vinegar', 1, 'bm25')).toMatchObject([
+        {
+          title: 'Kettle guide',
+          section: 'Cleaning',
+          text: expect.stringMatching(/^Kettle guide\s+Cleaning/),
+        },
+      ]);
+      expect(await retriever.retrieve('capacity litres', 1, 'bm25')).toMatchObject([{ section: 'Models' }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('keeps the page of each passage for citations', async () => {
     const db = openWorkspaceDb({ workspace: mkdtempSync(join(tmpdir(), 'qa-office-')) });
     try {

@@ -54,7 +54,7 @@ describe('service endpoints', () => {
     expect(h.status).toBe('ok');
     expect(h.routes).toEqual(['mrc', 'cqa']);
     expect(h.community.matcher).toBe(true);
-    expect(h.counts).toMatchObject({ documents: 5, passages: 5 });
+    expect(h.counts).toMatchObject({ documents: 5, passages: 6 });
     expect(h.counts.threads).toBeGreaterThanOrEqual(2);
     expect(h.models.reader).toBe('minilm-l6-squad-int8');
     expect(h.models.encoders).toEqual(['encoder-minilm-l6-int8']);

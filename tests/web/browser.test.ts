@@ -2,14 +2,16 @@
  * The web UI in a real (headless) Chromium against a real server: asking, evidence, the board,
  * markup in posts staying text, and a narrow screen. Skipped only outside CI when Chromium is absent.
  */
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspaceDb } from '../../src/app/workspace.js';
 import { FeedbackStore } from '../../src/feedback/store.js';
 import { DocStore } from '../../src/retrieval/doc-store.js';
+import { ingestFiles } from '../../src/retrieval/folder-ingest.js';
 import { startServer, type TestServer } from '../server/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -263,6 +265,55 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
       await tab.close();
     } finally {
       await admin.close();
+    }
+  });
+
+  it('limits a question to the documents chosen with chips, and opens the cited file at its section', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'qa-chips-ws-'));
+    const folder = mkdtempSync(join(tmpdir(), 'qa-chips-'));
+    const note = (year: number, hour: number) =>
+      `# Office handbook ${year}\n\n## Opening hours\n\nIn ${year} the office opens at ${hour} am on weekdays and stays closed at weekends.\n`;
+    mkdirSync(join(folder, 'old'));
+    mkdirSync(join(folder, 'new'));
+    writeFileSync(join(folder, 'old', 'handbook.md'), note(2023, 8));
+    writeFileSync(join(folder, 'new', 'handbook.md'), note(2024, 9));
+    const db = openWorkspaceDb({ workspace });
+    try {
+      const store = new DocStore(db);
+      await ingestFiles(store, [join(folder, 'old')], { tags: ['archive'] });
+      await ingestFiles(store, [join(folder, 'new')], { tags: ['current'] });
+    } finally {
+      db.close();
+    }
+    const docs = await startServer({}, { workspace });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(docs.url);
+      await tab.click('#filters summary');
+      await tab.click('#tag-chips .chip:has-text("#archive")');
+      expect(await tab.locator('#filter-summary').textContent()).toBe('(only archive)');
+      await tab.fill('#question', 'When does the office open on weekdays?');
+      await tab.press('#question', 'Enter');
+      const first = tab.locator('#result .answer').first();
+      await expect.poll(() => first.locator('.answer-text').textContent()).toContain('8 am');
+      const from = first.locator(':scope > .evidence p.muted').first();
+      expect(await from.textContent()).toContain('section “Opening hours”');
+      const href = await from.locator('a.source-link').getAttribute('href');
+      expect(href).toMatch(/^\/api\/docs\/file\?source=.*old.*handbook\.md$/);
+      const file = await fetch(`${docs.url}${href}`);
+      expect(await file.text()).toContain('opens at 8 am');
+      await tab.click('#filter-clear');
+      await tab.click('#tag-chips .chip:has-text("#current")');
+      await tab.fill('#question', 'When does the office open on weekdays?');
+      await tab.press('#question', 'Enter');
+      await expect
+        .poll(() => tab.locator('#result .answer .answer-text').first().textContent())
+        .toContain('9 am');
+    } finally {
+      await tab.close();
+      await docs.close();
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 
