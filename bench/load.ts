@@ -1,111 +1,137 @@
 /**
- * API load: autocannon against POST /api/ask on 127.0.0.1, at each number of connections for a
- * fixed time. The server runs in a child process (this file with --serve) on a temp workspace
- * holding the fixture documents and threads, so the load generator does not share its event loop.
- * Prints latency percentiles (from each response's time), requests/s and errors.
+ * API load on real data: the product's own server (`qa serve`, the router, every route, the
+ * bundled models) in a child process, and autocannon closing the loop on POST /api/ask from this
+ * one, at each number of connections for a fixed time. Questions go out in turn across all
+ * connections from a mix across the three routes and unanswerable ones: the demo set and the
+ * strangers' set (tests/), plus, on the 100k corpus, SQuAD train questions about its passages.
  *
- *   npm run bench:load -- [--duration 20] [--connections 10,50] [--threads N] [--concurrency 4]
+ *   npm run bench:load -- [--data bundled|squad100k] [--duration 20] [--connections 1,10,50]
+ *                         [--cache off,on] [--workspace DIR]
  *
- * --threads defaults to the product's default (the cores, at most 4).
+ * - bundled: the starter data (kb/, corpora/), loaded by `qa init` into --workspace when empty.
+ * - squad100k: the starter data plus 100,000 passages from ../shared/data/squad/train-v1.1.json
+ *   (its contexts, then 5-sentence mixes of them), ingested with their vectors when the workspace
+ *   is empty (about fifteen minutes the first time; kept for later runs).
+ * - --cache off: QA_ANSWER_CACHE=0, every question computed; on: answers remembered, as served.
+ *
+ * Prints questions/s and the latency percentiles of each run, and where a question's time goes
+ * (parse, scope, each route and the MRC route's steps, rank: means over the computed answers of the
+ * one-connection run without the cache).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { pino } from 'pino';
-import { Pipeline } from '../src/app/pipeline.js';
-import { openWorkspaceDb } from '../src/app/workspace.js';
-import { DEFAULT_THREADS, loadConfig } from '../src/core/config.js';
-import type { ParsedQuestion } from '../src/core/types.js';
-import { Archive } from '../src/cqa/archive.js';
-import { readArchive } from '../src/cqa/import.js';
-import { ModelRegistry } from '../src/models/registry.js';
-import { listDocFiles, readSourceFile } from '../src/retrieval/doc-sources.js';
-import { DocStore } from '../src/retrieval/doc-store.js';
-import { createApp } from '../src/server/app.js';
-import { listen, serverUrl, shutdown } from '../src/server/listen.js';
+import { loadSquad } from '../src/core/squad-data.js';
 
 const { values } = parseArgs({
   options: {
+    data: { type: 'string', default: 'bundled' },
     duration: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '10,50' },
-    threads: { type: 'string', default: String(DEFAULT_THREADS) },
-    concurrency: { type: 'string', default: '4' },
-    serve: { type: 'boolean', default: false },
+    connections: { type: 'string', default: '1,10,50' },
+    cache: { type: 'string', default: 'off,on' },
+    workspace: { type: 'string' },
   },
 });
 
-const FIXTURES = join(import.meta.dirname, '..', 'tests', 'fixtures');
-const QUESTIONS = [
-  'How high is Mount Kenya?',
-  'What is the ideal water temperature for coffee?',
-  'Which countries share Lake Victoria?',
-  'Where does the Rhine rise?',
-  'How do I reset my router?',
-  'What is green tea made from?',
-];
+const ROOT = join(import.meta.dirname, '..');
+const CLI = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
+const data = values.data;
+if (data !== 'bundled' && data !== 'squad100k') throw new Error('--data is bundled or squad100k');
+const workspace = values.workspace ?? `/tmp/qa-load-${data}`;
+const SQUAD_TRAIN = join(ROOT, '..', 'shared', 'data', 'squad', 'train-v1.1.json');
 
-/** Every route trusted alike: the load is on retrieval, the reader and the matcher, not the router. */
-function parse(text: string): ParsedQuestion {
-  return {
-    text,
-    normalized: text,
-    type: 'factoid',
-    answerType: 'entity',
-    mentions: [],
-    routeWeights: { kbqa: 1 / 3, mrc: 1 / 3, cqa: 1 / 3 },
+function qa(args: string[]): void {
+  execFileSync(process.execPath, [...CLI, ...args, '--workspace', workspace], { stdio: 'inherit' });
+}
+
+const questions: string[] = [];
+for (const file of ['tests/demo-questions.json', 'tests/open-sets/strangers.json']) {
+  const set = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as { questions: { question: string }[] };
+  questions.push(...set.questions.map((q) => q.question));
+}
+
+/** The 100k corpus: SQuAD train's contexts, then 5-sentence mixes of them (a fixed seed). */
+function writeSquadCorpus(file: string): string[] {
+  const squad = loadSquad(SQUAD_TRAIN);
+  const contexts = [...new Set(squad.questions.map((q) => q.context))];
+  const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const sentences = contexts.flatMap((c) => [...seg.segment(c)].map((s) => s.segment.trim()));
+  let seed = 11;
+  const rand = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
   };
+  const lines: string[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const text =
+      i < contexts.length
+        ? contexts[i]
+        : Array.from({ length: 5 }, () => sentences[Math.floor(rand() * sentences.length)]).join(' ');
+    lines.push(JSON.stringify({ id: i, title: `SQuAD ${i}`, text }));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  // Every 88th question, about 1,000 of them, asked about the corpus's own contexts.
+  return squad.questions.filter((_, i) => i % 88 === 0).map((q) => q.question);
 }
 
-/** The server side: prints its URL as the first line of stdout, stops on SIGTERM. */
-async function serve(): Promise<void> {
-  const workspace = mkdtempSync(join(tmpdir(), 'qa-load-'));
-  const db = openWorkspaceDb({ workspace });
-  new DocStore(db).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
-  new Archive(db).import('fixture', await readArchive(join(FIXTURES, 'cqa', 'threads.jsonl')));
-  db.close();
-  const config = loadConfig({
-    env: {},
-    cwd: workspace,
-    flags: { workspace, threads: Number(values.threads) },
-  });
-  const pipeline = await Pipeline.open(config, new ModelRegistry(config.modelsDir), {
-    parse,
-    deadlineMs: config.server.routeDeadlineMs,
-  });
-  const app = createApp(pipeline, config, pino({ level: 'warn' }), {
-    askConcurrency: Number(values.concurrency),
-    askQueue: 1024,
-  });
-  const server = await listen(app, 0, '127.0.0.1');
-  process.stdout.write(`${serverUrl(server)}\n`);
-  process.once('SIGTERM', () => {
-    shutdown(server, pipeline).finally(() => rmSync(workspace, { recursive: true, force: true }));
-  });
+if (!existsSync(join(workspace, 'qa.sqlite'))) {
+  mkdirSync(workspace, { recursive: true });
+  qa(['init']);
+  if (data === 'squad100k') {
+    const corpus = join(workspace, 'squad-100k.jsonl');
+    writeFileSync(join(workspace, 'squad-questions.json'), JSON.stringify(writeSquadCorpus(corpus)));
+    qa(['ingest', 'docs', corpus]);
+  }
+}
+if (data === 'squad100k') {
+  const asked = JSON.parse(readFileSync(join(workspace, 'squad-questions.json'), 'utf8')) as string[];
+  questions.push(...asked.slice(0, 200));
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'];
-  args.push('--threads', values.threads, '--concurrency', values.concurrency);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `qa serve` on a free port; resolves with its URL from the "listening" log line. */
+function startServer(cache: boolean): Promise<{ child: ChildProcess; url: string }> {
+  const args = [...CLI, 'serve', '--workspace', workspace, '--port', '0', '--log-level', 'info'];
+  const env = { ...process.env, QA_ANSWER_CACHE: cache ? '1000' : '0' };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (url) =>
-      resolve({ child, url }),
-    );
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const url = (JSON.parse(line) as { url?: string }).url;
+      if (url) resolve({ child, url });
+    });
   });
 }
 
-/** autocannon reports p90 and p97.5, not p95: percentiles come from each response's own time. */
-function run(url: string, connections: number, requests: autocannon.Request[]) {
+interface Timed {
+  stages?: Record<string, number>;
+  timings: { route: string; ms: number; stages?: Record<string, number> }[];
+  cached?: boolean;
+}
+
+/** One closed-loop run; the next question goes to whichever connection is free. */
+function run(url: string, connections: number, seen: Timed[]) {
+  let next = 0;
   const ms: number[] = [];
+  const requests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      path: '/api/ask',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({ question: questions[next++ % questions.length] }),
+      }),
+      onResponse: (status, body) => {
+        if (status === 200) seen.push(JSON.parse(body) as Timed);
+      },
+    },
+  ];
   return new Promise<{ result: autocannon.Result; ms: number[] }>((resolve, reject) => {
     const instance = autocannon(
-      { url, connections, duration: Number(values.duration), timeout: 30, requests },
+      { url, connections, duration: Number(values.duration), timeout: 60, requests },
       (err, result) => (err ? reject(err) : resolve({ result, ms })),
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => ms.push(responseTime));
@@ -114,60 +140,74 @@ function run(url: string, connections: number, requests: autocannon.Request[]) {
 
 const pct = (sorted: number[], p: number): string =>
   (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(0);
+const line = (r: (string | number)[]): string => `| ${r.join(' | ')} |`;
 
-async function bench(): Promise<void> {
-  const { child, url } = await startServer();
+const rows: (string | number)[][] = [];
+const breakdown = new Map<string, number>();
+let computed = 0;
+for (const cache of values.cache.split(',').map((c) => c === 'on')) {
+  const { child, url } = await startServer(cache);
   try {
-    const requests = QUESTIONS.map((question) => ({
-      method: 'POST' as const,
-      path: '/api/ask',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ question }),
-    }));
-    // Warm-up: the reader and encoder sessions open on first use.
-    for (const r of requests)
-      await fetch(`${url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
-    const head = [
-      'connections',
-      'seconds',
-      'requests',
-      'req/s',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'max ms',
-      'non-2xx',
-      'errors',
-    ];
-    const line = (r: (string | number)[]): string => `| ${r.join(' | ')} |`;
-    const rows: (string | number)[][] = [];
+    // Warm-up: every session opens on first use; with the cache off nothing is remembered.
+    for (const question of questions.slice(0, 10)) {
+      await fetch(`${url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question }),
+      });
+    }
     for (const connections of values.connections.split(',').map(Number)) {
-      const { result, ms } = await run(url, connections, requests);
+      const seen: Timed[] = [];
+      const { result, ms } = await run(url, connections, seen);
       ms.sort((a, b) => a - b);
       rows.push([
+        data,
+        cache ? 'on' : 'off',
         connections,
-        values.duration,
         result.requests.total,
         (result.requests.total / result.duration).toFixed(1),
         pct(ms, 50),
         pct(ms, 95),
         pct(ms, 99),
-        (ms.at(-1) ?? 0).toFixed(0),
-        result.non2xx,
-        result.errors + result.timeouts,
+        seen.filter((s) => s.cached).length,
+        result.non2xx + result.errors + result.timeouts,
       ]);
+      if (!cache && connections === 1) {
+        for (const s of seen) {
+          computed++;
+          const add = (k: string, v: number) => breakdown.set(k, (breakdown.get(k) ?? 0) + v);
+          for (const [k, v] of Object.entries(s.stages ?? {})) add(k, v);
+          for (const t of s.timings) {
+            add(`route ${t.route}`, t.ms);
+            for (const [k, v] of Object.entries(t.stages ?? {})) add(`  ${t.route} ${k}`, v);
+          }
+        }
+      }
     }
-    console.log(
-      `API load: POST /api/ask at ${url}, ${QUESTIONS.length} questions in turn, ${values.threads} ONNX ` +
-        `thread(s), ${values.concurrency} questions in the pipeline at once`,
-    );
-    console.log(line(head));
-    console.log(line(head.map(() => '---')));
-    for (const r of rows) console.log(line(r));
   } finally {
     child.kill('SIGTERM');
   }
 }
 
-if (values.serve) await serve();
-else await bench();
+console.log(
+  `API load: qa serve on ${data} (${workspace}), ${questions.length} questions in turn, ${values.duration} s a run`,
+);
+const head = [
+  'data',
+  'cache',
+  'connections',
+  'questions',
+  'q/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'cached',
+  'errors',
+];
+console.log(line(head));
+console.log(line(head.map(() => '---')));
+for (const r of rows) console.log(line(r));
+if (computed > 0) {
+  console.log(`\nWhere a question's time goes (mean ms over ${computed} computed answers, 1 connection):`);
+  for (const [k, v] of breakdown) console.log(`${k.padEnd(22)} ${(v / computed).toFixed(1)}`);
+}

@@ -12,12 +12,12 @@
  */
 
 import { ModelRegistry } from '../src/models/registry.js';
-import type { SpanReader } from '../src/mrc/reader.js';
+import type { ExtractiveReader } from '../src/mrc/reader.js';
 import { readerBenchSetup } from './reader-setup.js';
 
 const { data, modelsDir, questions, readers, threads, rounds } = readerBenchSetup('2');
 const reg = new ModelRegistry(modelsDir);
-const loaded: SpanReader[] = [];
+const loaded: ExtractiveReader[] = [];
 for (const entry of readers) loaded.push(await reg.reader(entry.manifest.name, { threads: threads[0] ?? 2 }));
 
 // A warm-up pass per reader, not counted.

@@ -126,6 +126,9 @@ def main() -> None:
                    help="fused: one Attention node, int8 as QAttention (default); fp32: fused but left "
                         "in fp32 by the quantiser; unfused: plain MatMuls, the projections in int8")
     p.add_argument("--int8-name", help="folder name of the int8 model (default: NAME-int8)")
+    p.add_argument("--techniques", default="fine-tuned",
+                   help="what the model went through before export, in order (comma-separated: fine-tuned, "
+                        "distilled, pruned); the int8 copy adds quantized")
     args = p.parse_args()
 
     tok = AutoTokenizer.from_pretrained(args.model)
@@ -134,17 +137,18 @@ def main() -> None:
         export_fp32(args.model, fp32, fuse_attention=args.attention != "unfused")
         targets = []
         if not args.no_fp32:
-            targets.append((args.name, args.kind, fp32))
+            targets.append((args.name, args.kind, fp32, []))
         if not args.no_int8:
             q = Path(tmp) / "model-int8.onnx"
             quantize(fp32, q, args.per_channel, not args.fp32_embeddings, attention=args.attention == "fused")
-            targets.append((args.int8_name or f"{args.name}-int8", "quantized", q))
-        for name, kind, src in targets:
+            targets.append((args.int8_name or f"{args.name}-int8", "quantized", q, ["quantized"]))
+        for name, kind, src, more in targets:
             out = args.out / name
             out.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, out / "model.onnx")
             write_vocab(tok, out / "vocab.txt")
             m = manifest(name, kind, args.base, tok, args.model, out / "model.onnx", args)
+            m = {**m, "techniques": [t for t in args.techniques.split(",") if t] + more}
             (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
             print(f"wrote {out} ({m['sizeBytes'] / 1e6:.1f} MB)")
 

@@ -4,6 +4,7 @@
  * warning; it never fails the request. Stores and models are opened once, here.
  */
 import type { Config } from '../core/config.js';
+import { dataVersion } from '../core/data-version.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   QuestionScope,
   RouteName,
   RouteTiming,
+  Stages,
   TurnTopic,
 } from '../core/types.js';
 import { foldLabel } from '../core/words.js';
@@ -34,6 +36,7 @@ import { type AnswerForm, MrcRoute } from '../mrc/route.js';
 import { analyse } from '../parse/analyse.js';
 import { type Calibration, DEFAULT_CALIBRATION, forReader, isDescriptive, rank } from '../rank/ranker.js';
 import { verify } from '../rank/verify.js';
+import { AnswerCache, answerKey } from './answer-cache.js';
 import type { OpenCqa } from './cqa.js';
 import { openCqa } from './cqa.js';
 import { openKbqa } from './kbqa.js';
@@ -41,6 +44,13 @@ import { openRetrieval } from './retrieval.js';
 import { dataAsOf, openWorkspaceDb } from './workspace.js';
 
 export const ROUTES: readonly RouteName[] = ['kbqa', 'mrc', 'cqa'];
+
+/**
+ * A verified answer from the KB or the archive at least this likely to be right (calibrated) makes
+ * reading passages pointless: the MRC route then retrieves but does not read. Chosen on the demo
+ * and strangers' tune questions so that no answer changed (docs/BENCHMARKS.md).
+ */
+export const SKIP_READING = 0.9;
 
 /** Standalone readings of a follow-up asked at most. */
 const MAX_READINGS = 3;
@@ -91,7 +101,9 @@ export class Pipeline {
     private readonly off: Partial<Record<RouteName, string>>,
     /** What the routes said when they opened (a KB without names), for health and every answer. */
     readonly notes: { kbqaMode?: string; warnings: string[] } = { warnings: [] },
-  ) {}
+  ) {
+    this.cache = new AnswerCache(config.answerCache);
+  }
 
   static async open(config: Config, models: ModelRegistry, opts: PipelineOptions): Promise<Pipeline> {
     const db = openWorkspaceDb(config);
@@ -217,6 +229,9 @@ export class Pipeline {
     pq: ParsedQuestion,
     scope: QuestionScope,
     req: AskRequest,
+    stages: Stages,
+    /** MRC: asked after retrieval, before reading; false skips the reading. */
+    readIf?: () => Promise<boolean>,
   ): Promise<Candidate[]> {
     const q = pq.normalized;
     if (route === 'kbqa' && this.routes.kbqa) {
@@ -230,6 +245,8 @@ export class Pipeline {
         await this.routes.mrc.answer(q, reader, {
           about: scope.about,
           form: answerForm(pq),
+          stages,
+          ...(readIf ? { readIf } : {}),
           ...(req.filters ? { filter: req.filters } : {}),
         })
       ).candidates;
@@ -290,12 +307,31 @@ export class Pipeline {
     return prior;
   }
 
+  private readonly cache: AnswerCache;
+
   /**
    * A question, with the conversation before it: each standalone reading it allows is asked in
    * turn, and the first answered with confidence is kept (else the most likely reading's abstention).
    */
   async ask(req: AskRequest): Promise<Answer> {
     const t0 = performance.now();
+    const hit = this.cached(req);
+    if (hit) return hit;
+    const version = dataVersion(this.db);
+    const answer = await this.answer(req, t0);
+    // Kept at the version the question started at: data changed meanwhile makes it stale at once.
+    this.cache.set(answerKey(req, this.readerName), version, answer);
+    return answer;
+  }
+
+  /** The answer given before to the same request over the same data, if it is remembered. */
+  cached(req: AskRequest): Answer | undefined {
+    const t0 = performance.now();
+    const hit = this.cache.get(answerKey(req, this.readerName), dataVersion(this.db));
+    return hit && { ...hit, cached: true, ms: performance.now() - t0 };
+  }
+
+  private async answer(req: AskRequest, t0: number): Promise<Answer> {
     if (!req.history?.length) return this.askOne(req, t0);
     const text = req.question.trim();
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
@@ -332,8 +368,17 @@ export class Pipeline {
   private async askOne(req: AskRequest, t0: number): Promise<Answer> {
     const text = req.question.trim();
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
+    const stages: Stages = {};
+    let mark = performance.now();
+    const lap = (step: string) => {
+      const now = performance.now();
+      stages[step] = now - mark;
+      mark = now;
+    };
     const parsed = this.opts.parse(text);
+    lap('parse');
     const scope = this.scopeOf(parsed);
+    lap('scope');
     const wanted = req.routes ?? ROUTES;
     const warnings: string[] = wanted.includes('kbqa') ? [...this.notes.warnings] : [];
     for (const r of wanted) {
@@ -341,32 +386,62 @@ export class Pipeline {
     }
     const running = wanted.filter((r) => this.routes[r]);
     const timings: RouteTiming[] = [];
-    const results = await Promise.all(
-      running.map(async (route) => {
-        const start = performance.now();
-        try {
-          const cands = await withDeadline(
-            this.runRoute(route, parsed, scope, req),
-            this.opts.deadlineMs,
-            route,
-          );
-          timings.push({ route, ms: performance.now() - start, candidates: cands.length });
-          return cands;
-        } catch (e) {
-          const message = e instanceof QaError ? e.describe() : (e as Error).message;
-          // A caller's mistake (an unknown reader) is the caller's error, not a route failure.
-          if (e instanceof QaError && e.code === 'not_found' && req.reader) throw e;
-          timings.push({ route, ms: performance.now() - start, candidates: 0, error: message });
-          warnings.push(`${route}: ${message}`);
-          return [];
-        }
-      }),
-    );
     const calibration = forReader(this.opts.calibration, req.reader ?? this.readerName);
-    const candidates = results.flat();
     const checkOpts = { asOf: this.asOf, thisYear: new Date().getFullYear() };
+    const run = async (
+      route: RouteName,
+      own: Stages,
+      readIf?: () => Promise<boolean>,
+    ): Promise<Candidate[]> => {
+      const start = performance.now();
+      try {
+        const cands = await withDeadline(
+          this.runRoute(route, parsed, scope, req, own, readIf),
+          this.opts.deadlineMs,
+          route,
+        );
+        const skippedFor = readIf ? await settled : undefined;
+        timings.push({
+          route,
+          ms: performance.now() - start,
+          candidates: cands.length,
+          ...(Object.keys(own).length ? { stages: own } : {}),
+          ...(skippedFor
+            ? {
+                note: `passages not read: ${skippedFor.route} holds a verified answer ${(100 * skippedFor.score).toFixed(0)}% likely to be right`,
+              }
+            : {}),
+        });
+        return cands;
+      } catch (e) {
+        const message = e instanceof QaError ? e.describe() : (e as Error).message;
+        // A caller's mistake (an unknown reader) is the caller's error, not a route failure.
+        if (e instanceof QaError && e.code === 'not_found' && req.reader) throw e;
+        timings.push({ route, ms: performance.now() - start, candidates: 0, error: message });
+        warnings.push(`${route}: ${message}`);
+        return [];
+      }
+    };
+    // The cheap routes (the KB, the archive: milliseconds) decide first. While they run, the MRC
+    // route retrieves; it reads (the costly part) only if they hold no verified, confident answer.
+    const cheap = running.filter((r) => r !== 'mrc').map((r) => run(r, {}));
+    const settled: Promise<Candidate | undefined> = Promise.all(cheap).then((lists) => {
+      const cands = lists.flat();
+      const verified = cands.map((c) => verify(c, parsed, scope, checkOpts));
+      const best = rank(cands, parsed, calibration, 1, running, this.present(), verified).answers[0];
+      return best && best.score >= SKIP_READING ? best : undefined;
+    });
+    const readIf = async () => (await settled) === undefined;
+    const results = await Promise.all([
+      ...cheap,
+      ...(running.includes('mrc') ? [run('mrc', {}, readIf)] : []),
+    ]);
+    // The routes ran concurrently: their time is in `timings`; from here on it is ranking's.
+    mark = performance.now();
+    const candidates = results.flat();
     const verified = candidates.map((c) => verify(c, parsed, scope, checkOpts));
     const ranked = rank(candidates, parsed, calibration, req.topK ?? 5, running, this.present(), verified);
+    lap('rank');
     return {
       question: req.question,
       answers: ranked.answers,
@@ -374,6 +449,7 @@ export class Pipeline {
       ...(ranked.reason ? { reason: ranked.reason } : {}),
       parsed,
       timings: timings.sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route)),
+      stages,
       warnings,
       ms: performance.now() - t0,
       ...(req.explain

@@ -10,6 +10,11 @@ function figures(m: ModelManifest): string {
   return ` dim ${m.dim}${cos ? ` cosine to original ${cos.mean.toFixed(3)}` : ''}`;
 }
 
+/** What was done to make it ("fine-tuned+distilled+quantized"); its kind where the manifest says no more. */
+function techniques(m: ModelManifest): string {
+  return m.techniques?.join('+') ?? m.kind;
+}
+
 export function registerModels(program: Command): void {
   const models = program.command('models').description('list and inspect the installed models');
   models
@@ -34,7 +39,7 @@ export function registerModels(program: Command): void {
         for (const { manifest: m } of found) {
           const mb = (m.sizeBytes / 1e6).toFixed(1);
           process.stdout.write(
-            `${m.name.padEnd(28)} ${m.task.padEnd(8)} ${m.kind.padEnd(10)} ${mb} MB${figures(m)}\n`,
+            `${m.name.padEnd(28)} ${m.task.padEnd(8)} ${techniques(m).padEnd(32)} ${mb} MB${figures(m)}\n`,
           );
         }
       }

@@ -51,7 +51,7 @@ import { OxigraphStore } from '../kbqa/oxigraph-store.js';
 import { sourceFor } from '../kbqa/rdf-files.js';
 import { RelationModel, type RelationModelJson } from '../kbqa/relation-model.js';
 import { COUNT_Q } from '../kbqa/route.js';
-import type { SpanReader } from '../mrc/reader.js';
+import type { ExtractiveReader } from '../mrc/reader.js';
 import { MrcRoute } from '../mrc/route.js';
 import { QuestionParser, routerPath } from '../parse/router.js';
 import {
@@ -127,7 +127,7 @@ interface FitRun {
   out: string;
   /** The calibration file at --out, else the installed one. */
   base: CalibrationFile | undefined;
-  reader: SpanReader;
+  reader: ExtractiveReader;
   db: Db;
   dir: string;
   squadFile: string;

@@ -36,6 +36,25 @@ const configFields = z
     /** Where stores and indexes live. */
     workspace: z.string().min(1),
     /**
+     * Readers made of two installed ones, by name: the first reads every window, the second
+     * rereads the best `reread` passages when the first's best is less than `sure` likely.
+     */
+    cascades: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
+        z
+          .object({
+            first: z.string().min(1),
+            second: z.string().min(1),
+            sure: z.number().gt(0).max(1),
+            reread: z.int().min(1).max(20),
+          })
+          .strict(),
+      )
+      .default({}),
+    /** Answers kept for questions asked again over unchanged data (0: none). */
+    answerCache: z.int().min(0).max(1_000_000),
+    /**
      * When the workspace's data was written (a year or an ISO date): questions about later years or
      * about "now" in a much older archive are out of its reach, and abstained on. Overrides what
      * was recorded when the data was loaded (the bundled data records its own).
@@ -110,6 +129,7 @@ const ENV: Record<string, keyof Config> = {
   QA_ENCODER: 'encoder',
   QA_THREADS: 'threads',
   QA_WORKSPACE: 'workspace',
+  QA_ANSWER_CACHE: 'answerCache',
   QA_SPARQL_ENDPOINT: 'kbEndpoint',
   QA_ADMIN_TOKEN: 'server',
 };
@@ -123,7 +143,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
       out.server = { ...(out.server as object | undefined), adminToken: v };
       continue;
     }
-    out[key] = key === 'threads' ? Number(v) : key === 'kbEndpoint' ? { queryUrl: v } : v;
+    out[key] =
+      key === 'threads' || key === 'answerCache' ? Number(v) : key === 'kbEndpoint' ? { queryUrl: v } : v;
   }
   return out;
 }
@@ -136,6 +157,7 @@ export function loadConfig(
     modelsDir: resolve(PACKAGE_ROOT, 'models'),
     threads: DEFAULT_THREADS,
     workspace: resolve(cwd, 'var'),
+    answerCache: 1000,
   };
   const file =
     opts.file ?? [resolve(cwd, 'qa.config.json'), resolve(PACKAGE_ROOT, 'qa.config.json')].find(existsSync);

@@ -166,10 +166,17 @@ export interface Explanation {
   }>;
 }
 
+/** Where time went, ms by step ("encode", "retrieve", "read"; "parse", "scope", "rank"). */
+export type Stages = Record<string, number>;
+
 export interface RouteTiming {
   route: RouteName;
   ms: number;
   candidates: number;
+  /** The route's own steps, where it measures them (MRC: encode, retrieve, wait, read). */
+  stages?: Stages;
+  /** What the route left undone, and why ("passages not read: …"). */
+  note?: string;
   /** Set when the route failed or ran out of time; the others still answer. */
   error?: string;
 }
@@ -187,6 +194,10 @@ export interface Answer {
   reason?: string;
   parsed: ParsedQuestion;
   timings: RouteTiming[];
+  /** The pipeline's own steps around the routes: parse, scope, rank. */
+  stages?: Stages;
+  /** Set when the answer came from the answer cache (the same question over the same data). */
+  cached?: boolean;
   warnings: string[];
   /** Total time, ms. */
   ms: number;

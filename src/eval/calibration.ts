@@ -17,7 +17,7 @@ import { Archive } from '../cqa/archive.js';
 import { readSemevalQuestions, semevalThreads } from '../cqa/import.js';
 import { Matcher, questionText } from '../cqa/matcher.js';
 import type { KbqaRoute } from '../kbqa/route.js';
-import type { SpanReader } from '../mrc/reader.js';
+import type { ExtractiveReader } from '../mrc/reader.js';
 import type { MrcRoute } from '../mrc/route.js';
 import type { CurvePoint } from '../rank/calibration-file.js';
 import { fitLogistic, type LogisticModel } from '../rank/logistic.js';
@@ -203,7 +203,7 @@ export async function squadHeldOut(opts: {
   file: string;
   limit: number;
   route: MrcRoute;
-  reader: SpanReader;
+  reader: ExtractiveReader;
   parse: (text: string) => ParsedQuestion;
   onQuestion?: (done: number, total: number) => void;
 }): Promise<{ questions: HeldOutQuestion[]; unanswerable: number }> {

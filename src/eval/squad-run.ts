@@ -2,7 +2,7 @@
 
 import type { LoadedSquad } from '../core/squad-data.js';
 import type { SpanAnswer } from '../mrc/decode.js';
-import type { SpanReader } from '../mrc/reader.js';
+import type { ExtractiveReader } from '../mrc/reader.js';
 
 export interface SquadRun {
   predictions: Record<string, string>;
@@ -22,7 +22,7 @@ export interface RunOptions {
 }
 
 export async function runSquad(
-  reader: SpanReader,
+  reader: ExtractiveReader,
   data: LoadedSquad,
   opts: RunOptions = {},
 ): Promise<SquadRun> {

@@ -59,6 +59,8 @@ const XSD = 'http://www.w3.org/2001/XMLSchema#';
 const NUMERIC = new Set(['integer', 'decimal', 'double', 'float', 'long', 'int', 'nonNegativeInteger']);
 const NUMBER_FORMAT = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+/** Questions asking for a year ("what year …", "in which year …", "the year … became"). */
+const ASKS_YEAR = /\b(?:what|which)\s+year\b|\byear\s+(?:did|was|were|is|does)\b/i;
 
 /** What the route reads from a KB once: its edges, names, and vocabulary in words. */
 export interface KbIndex {
@@ -139,7 +141,7 @@ export class KbqaRoute {
   }
 
   /** A value as shown to a person: digits grouped, with the predicate's unit; dates written out. */
-  private display(term: SparqlTerm, predicate: string | undefined): string {
+  private display(term: SparqlTerm, predicate: string | undefined, yearOnly = false): string {
     const unit = predicate ? this.graph.units.get(predicate) : undefined;
     const type = term.datatype?.slice(XSD.length);
     if (term.datatype?.startsWith(XSD) && type && NUMERIC.has(type) && Number.isFinite(Number(term.value))) {
@@ -150,6 +152,7 @@ export class KbqaRoute {
       return unit ? `${n} ${unit}` : n;
     }
     if (type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(term.value)) {
+      if (yearOnly) return term.value.slice(0, 4);
       return DATE_FORMAT.format(new Date(`${term.value}T00:00:00Z`));
     }
     return term.value;
@@ -260,6 +263,8 @@ export class KbqaRoute {
       const n = rows[0]?.count?.value ?? '0';
       return { query, linked, rows: rows.length, answers: [{ text: n, value: n }] };
     };
+    // "What year …" asks for a year: a date answers it with its year alone.
+    const yearOnly = ASKS_YEAR.test(question);
     const list = async (query: string, linked: LinkedEntity[], valuePredicate?: string) => {
       const rows = await this.store.select(query, qopts);
       const seen = new Set<string>();
@@ -269,7 +274,7 @@ export class KbqaRoute {
         seen.add(r.answer.value);
         const text =
           r.label?.value ??
-          (r.answer.type === 'uri' ? r.answer.value : this.display(r.answer, valuePredicate));
+          (r.answer.type === 'uri' ? r.answer.value : this.display(r.answer, valuePredicate, yearOnly));
         answers.push({ text, value: r.answer.value });
       }
       return { query, linked, rows: rows.length, answers };

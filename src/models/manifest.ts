@@ -19,6 +19,11 @@ const cosine = z.object({ mean: z.number(), min: z.number(), n: z.int().min(1) }
 const common = {
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" or "-"'),
   kind: z.enum(['full', 'distilled', 'quantized', 'pruned']),
+  /**
+   * Every technique the model went through, in order (`kind` names only the last that changed
+   * its size): fine-tuned, distilled (from a teacher's soft targets), pruned, quantized.
+   */
+  techniques: z.array(z.enum(['fine-tuned', 'distilled', 'pruned', 'quantized'])).optional(),
   base: z.string().min(1),
   /** ONNX file, relative to the model folder. */
   file: z.string().min(1).default('model.onnx'),

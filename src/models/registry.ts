@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QaError } from '../core/errors.js';
 import { readJsonFile, validate } from '../core/json.js';
-import { type ReaderOptions, SpanReader } from '../mrc/reader.js';
+import { CascadeReader, type CascadeSpec } from '../mrc/cascade.js';
+import { type ExtractiveReader, type ReaderOptions, SpanReader } from '../mrc/reader.js';
 import { type EncoderOptions, SentenceEncoder } from './encoder.js';
 import {
   type EncoderEntry,
@@ -71,10 +72,14 @@ export function loadEntry(dir: string, folderName: string): ModelEntry {
 }
 
 export class ModelRegistry {
-  private readonly readers = new Map<string, Promise<SpanReader>>();
+  private readonly readers = new Map<string, Promise<ExtractiveReader>>();
   private readonly encoders = new Map<string, Promise<SentenceEncoder>>();
 
-  constructor(readonly root: string) {}
+  /** `cascades`: readers made of two installed ones, by name (config `cascades`). */
+  constructor(
+    readonly root: string,
+    readonly cascades: Readonly<Record<string, CascadeSpec>> = {},
+  ) {}
 
   scan(): ScanResult {
     if (!existsSync(this.root)) return { models: [], problems: [] };
@@ -121,8 +126,24 @@ export class ModelRegistry {
     return this.scan().models.find((m): m is EncoderEntry => isTask(m, 'encoder'));
   }
 
-  /** Opens a reader once and shares it; a failed open is not cached, so it can be retried. */
-  reader(name: string, opts: ReaderOptions = {}): Promise<SpanReader> {
+  /**
+   * Opens a reader (a model, or a cascade of two) once and shares it; a failed open is not
+   * cached, so it can be retried.
+   */
+  reader(name: string, opts: ReaderOptions = {}): Promise<ExtractiveReader> {
+    const cascade = Object.hasOwn(this.cascades, name) ? this.cascades[name] : undefined;
+    if (cascade) {
+      const key = `${name}\u0000${opts.threads ?? ''}`;
+      let p = this.readers.get(key);
+      if (!p) {
+        p = Promise.all([this.reader(cascade.first, opts), this.reader(cascade.second, opts)]).then(
+          ([first, second]) => new CascadeReader(name, first, second, cascade),
+        );
+        p.catch(() => this.readers.delete(key));
+        this.readers.set(key, p);
+      }
+      return p;
+    }
     return this.open(this.readers, name, opts, 'reader', (entry) => SpanReader.load(entry, opts));
   }
 

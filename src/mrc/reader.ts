@@ -67,7 +67,16 @@ export function windowLogits(
   }));
 }
 
-export class SpanReader {
+/** What reads spans: one model (SpanReader) or a cascade of two (cascade.ts). */
+export interface ExtractiveReader {
+  readonly name: string;
+  decodeOptions(over?: Partial<DecodeOptions>): DecodeOptions;
+  read(input: ReadInput, opts?: ReadOptions): Promise<ReadResult>;
+  readBatch(inputs: readonly ReadInput[], opts?: ReadOptions): Promise<ReadResult[]>;
+  close(): Promise<void>;
+}
+
+export class SpanReader implements ExtractiveReader {
   private constructor(
     readonly entry: ReaderEntry,
     readonly tokenizer: WordPieceTokenizer,

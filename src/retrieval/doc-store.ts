@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
+import { dataVersion } from '../core/data-version.js';
 import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
@@ -156,10 +157,8 @@ export interface IngestReport {
   passages: number;
 }
 
-/** Writes through each connection, for dataVersion (SQLite's data_version counts only others'). */
-const writes = new WeakMap<Db, number>();
 /** Filters' passage ids per connection, for the data version they were looked up at. */
-const filterCache = new WeakMap<Db, { version: string; ids: Map<string, readonly number[]> }>();
+const filterCache = new WeakMap<Db, { version: number; ids: Map<string, readonly number[]> }>();
 const FILTER_CACHE_SIZE = 32;
 
 /** Formats a person opens as a file; JSON Lines and SQuAD files are data, not documents to open. */
@@ -266,7 +265,6 @@ export class DocStore {
         if (f) putFile.run(src.source, f.path, f.root, f.format, f.size, f.mtimeMs, f.hash, f.tags);
       }
     })();
-    if (report.added + report.updated + report.removed > 0) this.changed();
     return report;
   }
 
@@ -301,7 +299,6 @@ export class DocStore {
     this.db.transaction(() => {
       for (const source of gone) removed += this.deleteSource(source);
     })();
-    if (removed > 0) this.changed();
     return removed;
   }
 
@@ -336,25 +333,12 @@ export class DocStore {
   }
 
   /**
-   * Changes whenever the documents change, through this connection (any DocStore over it) or
-   * another (SQLite's data_version): what is cached about them is keyed by it.
-   */
-  dataVersion(): string {
-    return `${this.db.pragma('data_version', { simple: true })}:${writes.get(this.db) ?? 0}`;
-  }
-
-  private changed(): void {
-    writes.set(this.db, (writes.get(this.db) ?? 0) + 1);
-    filterCache.delete(this.db);
-  }
-
-  /**
    * The ids of the passages of the documents a filter lets through, in ascending order.
    * Remembered per filter until the documents change: a person asks several questions under one.
    */
   passageIdsMatching(filter: DocFilter): readonly number[] {
     const key = JSON.stringify([filter.source, filter.tags, filter.after, filter.before]);
-    const version = this.dataVersion();
+    const version = dataVersion(this.db);
     let cache = filterCache.get(this.db);
     if (cache?.version !== version) {
       cache = { version, ids: new Map() };
@@ -451,7 +435,6 @@ export class DocStore {
         counts.documents += this.deleteSource(source);
       }
     })();
-    this.changed();
     return counts;
   }
 

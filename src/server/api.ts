@@ -27,7 +27,9 @@ export function registerApi(app: Express, deps: ApiDeps): void {
   const scan = pipeline.models.scan();
   const names = (task: string) =>
     scan.models.filter((m) => m.manifest.task === task).map((m) => m.manifest.name);
-  const readers = names('reader');
+  // Cascades (config `cascades`) are chosen by name like any reader.
+  const cascades = Object.entries(pipeline.models.cascades).map(([name, c]) => ({ name, ...c }));
+  const readers = [...names('reader'), ...cascades.map((c) => c.name)];
   const encoders = names('encoder');
 
   app.get('/api/health', (_req, res) => {
@@ -58,12 +60,14 @@ export function registerApi(app: Express, deps: ApiDeps): void {
         name: m.name,
         task: m.task,
         kind: m.kind,
+        ...(m.techniques ? { techniques: m.techniques } : {}),
         base: m.base,
         sizeBytes: m.sizeBytes,
         metrics: m.metrics,
         ...(m.speed ? { speed: m.speed } : {}),
         default: m.name === (m.task === 'reader' ? reader : encoder),
       })),
+      cascades: cascades.map((c) => ({ ...c, default: c.name === reader })),
       problems: scan.problems.map((p) => p.message),
     });
   });
@@ -77,7 +81,8 @@ export function registerApi(app: Express, deps: ApiDeps): void {
         hint: readers.length ? `installed: ${readers.join(', ')}` : 'no reader is installed',
       });
     }
-    const answer = await gate.run(() => pipeline.ask(ask));
+    // An answer already given over the same data needs no place in the queue.
+    const answer = pipeline.cached(ask) ?? (await gate.run(() => pipeline.ask(ask)));
     metrics.answer(answer);
     // What people ask and get no answer to is the content owner's to-do list (qa report unanswered).
     if (answer.abstained) feedback.recordUnanswered(answer.resolved ?? ask.question, answer.reason);

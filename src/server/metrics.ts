@@ -72,7 +72,9 @@ export class Metrics {
   }
 
   answer(a: Answer): void {
-    this.asks.inc(`outcome="${a.abstained ? 'abstained' : 'answered'}"`);
+    this.asks.inc(`outcome="${a.abstained ? 'abstained' : 'answered'}",cached="${a.cached === true}"`);
+    // A cached answer's timings are those of the first time it was asked.
+    if (a.cached) return;
     for (const t of a.timings) {
       const r = `route="${t.route}"`;
       this.routeSeconds.observe(r, t.ms / 1000);

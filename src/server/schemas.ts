@@ -242,8 +242,21 @@ export const parsedQuestion = z
   })
   .register(apiSchemas, { id: 'ParsedQuestion' });
 
+const stages = z
+  .record(z.string(), z.number())
+  .describe(
+    'Milliseconds by step: encode, retrieve, wait (for the cheap routes), read (MRC); parse, scope, rank (the pipeline)',
+  );
+
 export const routeTiming = z
-  .object({ route: routeName, ms: z.number(), candidates: z.int(), error: z.string().optional() })
+  .object({
+    route: routeName,
+    ms: z.number(),
+    candidates: z.int(),
+    stages: stages.optional(),
+    note: z.string().optional().describe('What the route left undone, and why'),
+    error: z.string().optional(),
+  })
   .register(apiSchemas, { id: 'RouteTiming' });
 
 export const answer = z
@@ -262,6 +275,11 @@ export const answer = z
     reason: z.string().optional(),
     parsed: parsedQuestion,
     timings: z.array(routeTiming),
+    stages: stages.optional(),
+    cached: z
+      .boolean()
+      .optional()
+      .describe('Answered from the cache: the same question, history, options and data as an earlier one'),
     warnings: z.array(z.string()),
     ms: z.number(),
     explanation: z
@@ -333,6 +351,10 @@ export const modelInfo = z
     name: z.string(),
     task: z.enum(['reader', 'encoder']),
     kind: z.enum(['full', 'distilled', 'quantized', 'pruned']),
+    techniques: z
+      .array(z.enum(['fine-tuned', 'distilled', 'pruned', 'quantized']))
+      .optional()
+      .describe('Every technique the model went through, in order'),
     base: z.string(),
     sizeBytes: z.int(),
     metrics: z.record(z.string(), z.unknown()),
@@ -342,7 +364,22 @@ export const modelInfo = z
   .register(apiSchemas, { id: 'Model' });
 
 export const modelList = z
-  .object({ models: z.array(modelInfo), problems: z.array(z.string()) })
+  .object({
+    models: z.array(modelInfo),
+    cascades: z
+      .array(
+        z.object({
+          name: z.string(),
+          first: z.string(),
+          second: z.string(),
+          sure: z.number(),
+          reread: z.int(),
+          default: z.boolean(),
+        }),
+      )
+      .describe('Readers made of two models: the first reads, the second rereads when the first is unsure'),
+    problems: z.array(z.string()),
+  })
   .register(apiSchemas, { id: 'ModelList' });
 
 const postStatus = z

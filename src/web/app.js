@@ -628,16 +628,13 @@ async function loadInfo() {
     $('health').textContent =
       `answers from ${h.routes.length ? h.routes.join(', ') : 'nothing yet'} · ${c.documents} documents · ` +
       `${c.threads} community questions`;
-    const { models } = await api('GET', '/api/models');
+    const { models, cascades } = await api('GET', '/api/models');
     const readers = models.filter((m) => m.task === 'reader');
+    const option = (name, what, on) =>
+      el('option', { value: name, selected: on }, `${name} (${what}${on ? '; default' : ''})`);
     $('reader').replaceChildren(
-      ...readers.map((m) =>
-        el(
-          'option',
-          { value: m.name, selected: m.default },
-          `${m.name} (${m.kind}${m.default ? ', default' : ''})`,
-        ),
-      ),
+      ...readers.map((m) => option(m.name, (m.techniques ?? [m.kind]).join(', '), m.default)),
+      ...(cascades ?? []).map((c) => option(c.name, `${c.first}, then ${c.second} when unsure`, c.default)),
     );
   } catch (e) {
     $('health').textContent = `server not reachable: ${e.message}`;

@@ -133,6 +133,24 @@ describe('Pipeline over the bundled geography KB', () => {
     }
   });
 
+  it('does not read passages when the KB holds a verified, confident answer', async () => {
+    const p = await geographyPipeline();
+    try {
+      new DocStore(p.db).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
+      await p.refreshDocs();
+      const kb = await p.ask({ question: 'What is the capital of Kenya?' });
+      expect(kb.answers[0]).toMatchObject({ text: 'Nairobi', route: 'kbqa' });
+      const mrc = kb.timings.find((t) => t.route === 'mrc');
+      expect(mrc?.note).toMatch(/^passages not read: kbqa holds a verified answer \d+% likely to be right$/);
+      expect(mrc?.stages?.read).toBeUndefined();
+      const docs = await p.ask({ question: 'Where does the Rhine rise?' });
+      expect(docs.answers[0]?.route).toBe('mrc');
+      expect(docs.timings.find((t) => t.route === 'mrc')?.stages?.read).toBeGreaterThan(0);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('answers values with units and dates, intersections, classes and two hops', async () => {
     const p = await geographyPipeline();
     const top = async (question: string) =>
@@ -143,6 +161,8 @@ describe('Pipeline over the bundled geography KB', () => {
       expect(await top('How many people live in Brazil?')).toEqual(['204,259,812']);
       expect(await top('What is the area of Kenya?')).toEqual(['580,367 km²']);
       expect(await top('When did Kenya become independent?')).toEqual(['12 December 1963']);
+      // Asked for a year, a date answers with its year.
+      expect(await top('In which year did Kenya become independent?')).toEqual(['1963']);
       expect(await top('How high is Mount Everest?')).toEqual(['8,850 m']);
       expect(await top('Which countries border both China and India?')).toEqual([
         'Bhutan',

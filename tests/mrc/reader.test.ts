@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../src/models/registry.js';
-import type { SpanReader } from '../../src/mrc/reader.js';
+import type { ExtractiveReader } from '../../src/mrc/reader.js';
 import { FIXTURE_MODELS } from '../helpers/fixtures.js';
 
 // The tiny model (training/fixtures/make_tiny_reader.py) scores digit tokens 5 + 5 (+0.5 + 0.5 in
 // the context) and [CLS] 2 + 2, so a number in the context is the answer with logit 11, null 4.
 describe('SpanReader on a real ONNX session (tiny deterministic model)', () => {
   const registry = new ModelRegistry(FIXTURE_MODELS);
-  let reader: SpanReader;
+  let reader: ExtractiveReader;
   beforeAll(async () => {
     reader = await registry.reader('tiny-reader');
   });

@@ -7,7 +7,7 @@ import { normalizeAnswer } from '../../src/core/answer-text.js';
 import { PACKAGE_ROOT } from '../../src/core/config.js';
 import type { Db } from '../../src/core/database.js';
 import { ModelRegistry } from '../../src/models/registry.js';
-import type { SpanReader } from '../../src/mrc/reader.js';
+import type { ExtractiveReader } from '../../src/mrc/reader.js';
 import { MrcRoute } from '../../src/mrc/route.js';
 import { readSourceFile } from '../../src/retrieval/doc-sources.js';
 import { DocStore } from '../../src/retrieval/doc-store.js';
@@ -17,7 +17,7 @@ const MOUNT_KENYA = 'Mount Kenya is the highest mountain in Kenya, at 5,199 metr
 const dir = mkdtempSync(join(tmpdir(), 'qa-mrc-route-'));
 const registry = new ModelRegistry(resolve(PACKAGE_ROOT, 'models'));
 let db: Db;
-let reader: SpanReader;
+let reader: ExtractiveReader;
 
 beforeAll(async () => {
   const file = join(dir, 'docs.jsonl');
@@ -90,5 +90,29 @@ describe('MrcRoute', () => {
       const docs = [c.evidence, ...(c.support ?? [])].map((e) => (e.kind === 'passage' ? e.docId : ''));
       expect(new Set(docs).size).toBe(docs.length);
     }
+  });
+
+  it('reads the best two passages first, and the rest only when none of their spans is clearly best', async () => {
+    // The shipped reader, counting what it is given to read.
+    const reads: number[] = [];
+    const counting: ExtractiveReader = {
+      name: reader.name,
+      decodeOptions: (o) => reader.decodeOptions(o),
+      read: (i, o) => reader.read(i, o),
+      readBatch: (inputs, o) => {
+        reads.push(inputs.length);
+        return reader.readBatch(inputs, o);
+      },
+      close: async () => {},
+    };
+    const route = new MrcRoute(new Retriever(new DocStore(db)));
+    const clear = await route.answer('How high is Mount Kenya?', counting, { passages: 4 });
+    expect(clear.candidates[0]?.text).toMatch(/^5,199 metres/);
+    expect(reads).toEqual([2]);
+    reads.length = 0;
+    // Nothing here says how many people live in Kenya: no span is sure, so every passage is read.
+    const unsure = await route.answer('How many people live in Kenya?', counting, { passages: 4 });
+    expect(unsure.passages.length).toBeGreaterThan(2);
+    expect(reads).toEqual([2, unsure.passages.length - 2]);
   });
 });

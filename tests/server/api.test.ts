@@ -448,7 +448,7 @@ describe('metrics and HTTP behaviour', () => {
       /^qa_http_request_duration_seconds_bucket\{route="\/api\/ask",method="POST",le="\+Inf"\} \d+$/m,
     );
     expect(m).toMatch(/^qa_route_duration_seconds_count\{route="mrc"\} [1-9]\d*$/m);
-    expect(m).toMatch(/^qa_asks_total\{outcome="abstained"\} [1-9]\d*$/m);
+    expect(m).toMatch(/^qa_asks_total\{outcome="abstained",cached="false"\} [1-9]\d*$/m);
     expect(m).toMatch(/^# TYPE qa_route_errors_total counter$/m);
   });
 
