@@ -47,8 +47,8 @@ export const ROUTES: readonly RouteName[] = ['kbqa', 'mrc', 'cqa'];
 
 /**
  * A verified answer from the KB or the archive at least this likely to be right (calibrated) makes
- * reading passages pointless: the MRC route then retrieves but does not read. Chosen on the demo
- * and strangers' tune questions so that no answer changed (docs/BENCHMARKS.md).
+ * reading passages pointless: the MRC route then retrieves but does not read. Checked on the demo
+ * set and the strangers' tune part: no answer got worse (docs/BENCHMARKS.md).
  */
 export const SKIP_READING = 0.9;
 
@@ -90,6 +90,9 @@ export function answerForm(pq: Pick<ParsedQuestion, 'type' | 'answerType'>): Ans
 }
 
 export class Pipeline {
+  /** Answers already given, until the data changes (answer-cache.ts). */
+  private readonly cache: AnswerCache;
+
   private constructor(
     readonly config: Config,
     readonly models: ModelRegistry,
@@ -306,8 +309,6 @@ export class Pipeline {
     }
     return prior;
   }
-
-  private readonly cache: AnswerCache;
 
   /**
    * A question, with the conversation before it: each standalone reading it allows is asked in

@@ -3,7 +3,7 @@
  * The CLI and the server open it here, once, and pass it down.
  */
 import type { Config } from '../core/config.js';
-import { DATA_VERSION_MIGRATION } from '../core/data-version.js';
+import { DATA_VERSION_DOCUMENTS_MIGRATION, DATA_VERSION_MIGRATION } from '../core/data-version.js';
 import { type Db, type Migration, openDatabase, workspaceDbPath } from '../core/database.js';
 import { CQA_MIGRATIONS } from '../cqa/archive.js';
 import { FEEDBACK_MIGRATIONS } from '../feedback/store.js';
@@ -24,6 +24,7 @@ export const WORKSPACE_MIGRATIONS = [
   ...FEEDBACK_MIGRATIONS,
   // After the tables it watches exist.
   DATA_VERSION_MIGRATION,
+  DATA_VERSION_DOCUMENTS_MIGRATION,
 ];
 
 export function openWorkspaceDb(config: Pick<Config, 'workspace'>): Db {

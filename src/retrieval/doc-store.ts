@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
-import { dataVersion } from '../core/data-version.js';
+import { bumpDataVersion, dataVersion } from '../core/data-version.js';
 import type { Db, Migration } from '../core/database.js';
 import { QaError } from '../core/errors.js';
 import { VectorTable } from '../core/vector-table.js';
@@ -264,6 +264,7 @@ export class DocStore {
         const f = src.file;
         if (f) putFile.run(src.source, f.path, f.root, f.format, f.size, f.mtimeMs, f.hash, f.tags);
       }
+      if (report.added + report.updated + report.removed > 0) bumpDataVersion(db);
     })();
     return report;
   }
@@ -298,6 +299,7 @@ export class DocStore {
     let removed = 0;
     this.db.transaction(() => {
       for (const source of gone) removed += this.deleteSource(source);
+      if (removed > 0) bumpDataVersion(this.db);
     })();
     return removed;
   }
@@ -434,6 +436,7 @@ export class DocStore {
         );
         counts.documents += this.deleteSource(source);
       }
+      bumpDataVersion(this.db);
     })();
     return counts;
   }

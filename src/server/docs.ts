@@ -73,7 +73,7 @@ export function registerDocs(app: Express, db: Db): void {
         'Content-Security-Policy',
         "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
       );
-    res.sendFile(path, { dotfiles: 'allow', headers: {} }, (err) => {
+    res.sendFile(path, { dotfiles: 'allow' }, (err) => {
       if (err && !res.headersSent) next(err);
     });
   });

@@ -65,7 +65,18 @@ describe('service endpoints', () => {
     expect(r.status).toBe(200);
     const { models } = modelList.parse(r.body);
     const reader = models.find((m) => m.name === 'minilm-l6-squad-int8');
-    expect(reader).toMatchObject({ task: 'reader', kind: 'quantized', default: true });
+    expect(reader).toMatchObject({
+      task: 'reader',
+      kind: 'quantized',
+      techniques: ['fine-tuned', 'quantized'],
+      default: true,
+    });
+    expect(models.find((m) => m.name === 'minilm-l3-squad-int8')?.techniques).toEqual([
+      'fine-tuned',
+      'distilled',
+      'quantized',
+    ]);
+    expect(r.body.cascades).toEqual([]);
     expect(reader?.metrics).toHaveProperty('squad11.f1');
     expect(reader?.speed).toHaveProperty('questionsPerSecond');
     expect(models.find((m) => m.task === 'encoder')?.name).toBe('encoder-minilm-l6-int8');

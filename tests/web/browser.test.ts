@@ -60,9 +60,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('web UI', () => {
     await expect
       .poll(() => page.locator('#reader option').allTextContents())
       .toEqual([
-        'minilm-l3-squad-int8 (quantized)',
-        'minilm-l6-squad (full)',
-        'minilm-l6-squad-int8 (quantized, default)',
+        'minilm-l3-squad-int8 (fine-tuned, distilled, quantized)',
+        'minilm-l6-squad (fine-tuned)',
+        'minilm-l6-squad-int8 (fine-tuned, quantized; default)',
       ]);
     expect(await page.locator('#health').textContent()).toMatch(/answers from mrc, cqa · 5 documents/);
   });
