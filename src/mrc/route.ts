@@ -41,7 +41,7 @@ export interface MrcOptions {
   form?: AnswerForm;
   /** Only passages of these documents are read (`filters` of a request). */
   filter?: DocFilter;
-  /** Filled with the time of each step, ms (encode, retrieve, read). */
+  /** Filled with the time of each step, ms (encode, retrieve, wait, read). */
   stages?: Stages;
   /**
    * Asked after retrieval: false skips the reading (another route already holds a confident
@@ -54,7 +54,7 @@ export interface MrcOptions {
  * Passages read before deciding whether to read the rest, and how likely a span among theirs must
  * be to make reading the rest pointless. Chosen on the demo set and the strangers' tune part: no
  * answer got worse there, held-out accuracy and SQuAD open F1 stayed as they were, and the
- * strangers' median latency halved (docs/BENCHMARKS.md).
+ * strangers' median latency fell from 213 to 157 ms (docs/BENCHMARKS.md).
  */
 export const READ_FIRST = 2;
 export const CLEARLY_BEST = 0.8;

@@ -116,7 +116,7 @@ export interface FileStamp {
 
 /** Restricts retrieval to some documents; every field given must hold. */
 export interface DocFilter {
-  /** Sources as \`qa docs list\` names them (any of them). */
+  /** Sources as `qa docs list` names them (any of them). */
   source?: string[];
   /** Tags (any of them). */
   tags?: string[];
@@ -135,7 +135,7 @@ export interface Passage {
   page: number | null;
   /** The heading of the section it starts in. */
   section: string | null;
-  /** The source of its document (a file's path, \`api:…\`, \`bundled:…\`). */
+  /** The source of its document (a file's path, `api:…`, `bundled:…`). */
   source: string;
   /** Whether the source's file can be served (an ingested PDF, Word, HTML, Markdown or text file). */
   hasFile: number;
@@ -164,6 +164,21 @@ const FILTER_CACHE_SIZE = 32;
 /** Formats a person opens as a file; JSON Lines and SQuAD files are data, not documents to open. */
 const SERVED_FORMATS = "'pdf', 'docx', 'html', 'markdown', 'text'";
 
+/** The counts an ingest reports, each summed when ingests add up (folder-ingest.ts). */
+export const INGEST_COUNTS = [
+  'sources',
+  'added',
+  'updated',
+  'unchanged',
+  'removed',
+  'duplicates',
+  'passages',
+] as const;
+
+export function emptyIngestReport(): IngestReport {
+  return { sources: 0, added: 0, updated: 0, unchanged: 0, removed: 0, duplicates: 0, passages: 0 };
+}
+
 function sha1(s: string): string {
   return createHash('sha1').update(s).digest('hex');
 }
@@ -177,19 +192,11 @@ export class DocStore {
 
   /**
    * Writes the documents of the given sources in one transaction. A source read from a file on disk
-   * (\`file\`) is recorded with its stamp, so a later run can skip it unread (\`isUnchanged\`).
+   * (`file`) is recorded with its stamp, so a later run can skip it unread (`fileStamp`).
    */
   ingest(sources: readonly SourceFile[], split: SplitOptions = DEFAULT_SPLIT): IngestReport {
     const db = this.db;
-    const report: IngestReport = {
-      sources: sources.length,
-      added: 0,
-      updated: 0,
-      unchanged: 0,
-      removed: 0,
-      duplicates: 0,
-      passages: 0,
-    };
+    const report = { ...emptyIngestReport(), sources: sources.length };
     const byKey = db.prepare<[string], { id: number; hash: string }>(
       'SELECT id, hash FROM documents WHERE key = ?',
     );
@@ -285,7 +292,7 @@ export class DocStore {
 
   /**
    * Removes, in one transaction, the stored sources inside these folders that are not in
-   * \`present\` (their files are gone): \`qa ingest docs --sync\`.
+   * `present` (their files are gone): `qa ingest docs --sync`.
    */
   removeGoneUnder(folders: readonly string[], present: ReadonlySet<string>): number {
     const inside = (x: string) =>

@@ -9,7 +9,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QaError } from '../core/errors.js';
 import { type DocFormat, findDocFiles, formatOf, readDocumentFile, type SourceFile } from './doc-sources.js';
-import type { DocStore, FileStamp, IngestReport } from './doc-store.js';
+import {
+  type DocStore,
+  emptyIngestReport,
+  type FileStamp,
+  INGEST_COUNTS,
+  type IngestReport,
+} from './doc-store.js';
 
 export interface FolderIngestOptions {
   format?: DocFormat;
@@ -57,13 +63,7 @@ export async function ingestFiles(
   const tags = JSON.stringify([...new Set(opts.tags ?? [])].sort());
   const batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
   const report: FolderIngestReport = {
-    sources: 0,
-    added: 0,
-    updated: 0,
-    unchanged: 0,
-    removed: 0,
-    duplicates: 0,
-    passages: 0,
+    ...emptyIngestReport(),
     files: found.length,
     skipped: 0,
     failed: 0,
@@ -76,17 +76,7 @@ export async function ingestFiles(
   const flush = (): void => {
     if (batch.length === 0) return;
     const r = store.ingest(batch);
-    for (const k of [
-      'sources',
-      'added',
-      'updated',
-      'unchanged',
-      'removed',
-      'duplicates',
-      'passages',
-    ] as const) {
-      report[k] += r[k];
-    }
+    for (const k of INGEST_COUNTS) report[k] += r[k];
     report.batches++;
     stored += batch.length;
     batch = [];
