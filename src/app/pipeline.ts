@@ -321,7 +321,10 @@ export class Pipeline {
     const version = dataVersion(this.db);
     const answer = await this.answer(req, t0);
     // Kept at the version the question started at: data changed meanwhile makes it stale at once.
-    this.cache.set(answerKey(req, this.readerName), version, answer);
+    // An answer a failed or late route shaped is not kept: the next asking may go better.
+    if (!answer.timings.some((t) => t.error !== undefined)) {
+      this.cache.set(answerKey(req, this.readerName), version, answer);
+    }
     return answer;
   }
 

@@ -64,4 +64,23 @@ describe('the answer cache', () => {
     expect(post.status).toBe(201);
     expect((await ask(q)).cached).toBeUndefined();
   });
+
+  it('does not keep an answer that a late route shaped', async () => {
+    const late = await startServer({ routeDeadlineMs: 1 });
+    try {
+      const ask1 = async () =>
+        (
+          await fetch(`${late.url}/api/ask`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ question: 'Where does the Rhine rise?' }),
+          })
+        ).json();
+      const first = await ask1();
+      expect(first.timings.some((t: { error?: string }) => t.error?.includes('took longer'))).toBe(true);
+      expect((await ask1()).cached).toBeUndefined();
+    } finally {
+      await late.close();
+    }
+  });
 });
