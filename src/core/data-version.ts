@@ -37,7 +37,16 @@ export function bumpDataVersion(db: Db): void {
   db.prepare('UPDATE data_version SET n = n + 1 WHERE id = 1').run();
 }
 
+/** Read on every question (the answer cache, filters): prepared once per connection. */
+const reads = new WeakMap<Db, () => number>();
+
 /** The current data version; it changes whenever the watched data does. */
 export function dataVersion(db: Db): number {
-  return db.prepare<[], number>('SELECT n FROM data_version WHERE id = 1').pluck().get() ?? 0;
+  let read = reads.get(db);
+  if (!read) {
+    const st = db.prepare<[], number>('SELECT n FROM data_version WHERE id = 1').pluck();
+    read = () => st.get() ?? 0;
+    reads.set(db, read);
+  }
+  return read();
 }

@@ -162,7 +162,9 @@ const filterCache = new WeakMap<Db, { version: number; ids: Map<string, readonly
 const FILTER_CACHE_SIZE = 32;
 
 /** Formats a person opens as a file; JSON Lines and SQuAD files are data, not documents to open. */
-const SERVED_FORMATS = "'pdf', 'docx', 'html', 'markdown', 'text'";
+export const SERVED_FORMATS = ['pdf', 'docx', 'html', 'markdown', 'text'] as const;
+export type ServedFormat = (typeof SERVED_FORMATS)[number];
+const SERVED_SQL = SERVED_FORMATS.map((f) => `'${f}'`).join(', ');
 
 /** The counts an ingest reports, each summed when ingests add up (folder-ingest.ts). */
 export const INGEST_COUNTS = [
@@ -331,7 +333,7 @@ export class DocStore {
     const rows = this.db
       .prepare<unknown[], Passage>(
         `SELECT p.id, p.doc_id AS docId, d.key AS docKey, d.title, d.page, p.section, d.source,
-                EXISTS (SELECT 1 FROM source_files f WHERE f.source = d.source AND f.format IN (${SERVED_FORMATS})) AS hasFile,
+                EXISTS (SELECT 1 FROM source_files f WHERE f.source = d.source AND f.format IN (${SERVED_SQL})) AS hasFile,
                 p.ord, p.start, p."end", p.text
          FROM passages p JOIN documents d ON d.id = p.doc_id
          WHERE p.id IN (SELECT value FROM json_each(?))`,

@@ -8,12 +8,12 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename, sep } from 'node:path';
 import type { Express } from 'express';
 import type { Db } from '../core/database.js';
-import { DocStore } from '../retrieval/doc-store.js';
+import { DocStore, SERVED_FORMATS, type ServedFormat } from '../retrieval/doc-store.js';
 import { HttpError, parseInput } from './errors.js';
 import { docFileQuery } from './schemas.js';
 
 /** How each served format is sent; HTML runs sandboxed, so a page's scripts never run here. */
-const SEND: Record<string, { type: string; download?: true; sandbox?: true }> = {
+const SEND: Record<ServedFormat, { type: string; download?: true; sandbox?: true }> = {
   pdf: { type: 'application/pdf' },
   docx: {
     type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -23,6 +23,10 @@ const SEND: Record<string, { type: string; download?: true; sandbox?: true }> = 
   markdown: { type: 'text/plain; charset=utf-8' },
   text: { type: 'text/plain; charset=utf-8' },
 };
+
+function isServed(format: string): format is ServedFormat {
+  return (SERVED_FORMATS as readonly string[]).includes(format);
+}
 
 function inside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
@@ -41,7 +45,7 @@ export function registerDocs(app: Express, db: Db): void {
   app.get('/api/docs/file', (req, res, next) => {
     const { source } = parseInput(docFileQuery, req.query, 'query');
     const stamp = store.fileStamp(source);
-    const send = stamp ? SEND[stamp.format] : undefined;
+    const send = stamp && isServed(stamp.format) ? SEND[stamp.format] : undefined;
     if (!stamp || !send) {
       throw new HttpError(404, 'not_found', 'no file is served for this source', 'source');
     }

@@ -3,7 +3,7 @@
  * admin token (kept for this tab only). Every piece of data reaches the page as text.
  */
 
-import { $, el } from './dom.js';
+import { $, el, tableParts } from './dom.js';
 
 async function api(method, path) {
   const res = await fetch(path, {
@@ -26,31 +26,15 @@ async function load() {
   try {
     const { groups } = await api('GET', '/api/admin/unanswered');
     $('unanswered-table').replaceChildren(
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ['asked', 'question', 'also asked as', 'marked wrong', 'last'].map((h) =>
-            el('th', { scope: 'col' }, h),
-          ),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        groups.map((g) =>
-          el(
-            'tr',
-            {},
-            el('td', { class: 'num' }, String(g.count)),
-            el('td', {}, g.question),
-            el('td', { class: 'muted' }, g.variants.join(' · ')),
-            el('td', { class: 'num' }, String(g.markedWrong)),
-            el('td', { class: 'muted' }, g.lastAsked ? new Date(g.lastAsked).toLocaleString() : ''),
-          ),
-        ),
+      ...tableParts(
+        ['asked', 'question', 'also asked as', 'marked wrong', 'last'],
+        groups.map((g) => [
+          el('td', { class: 'num' }, String(g.count)),
+          el('td', {}, g.question),
+          el('td', { class: 'muted' }, g.variants.join(' · ')),
+          el('td', { class: 'num' }, String(g.markedWrong)),
+          el('td', { class: 'muted' }, g.lastAsked ? new Date(g.lastAsked).toLocaleString() : ''),
+        ]),
       ),
     );
     const pending = await api('GET', '/api/admin/pending');

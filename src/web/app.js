@@ -6,7 +6,7 @@
  * links other than http(s)/mailto are refused by its link check).
  */
 
-import { $, el } from './dom.js';
+import { $, el, tableParts } from './dom.js';
 
 async function api(method, path, body) {
   const res = await fetch(path, {
@@ -142,23 +142,28 @@ function groupBySource(answers) {
   return groups;
 }
 
+/** An answer card's first line: its route, what it says (when short), and how likely it is. */
+function answerHead(c, i, text) {
+  return el(
+    'div',
+    { class: 'answer-head' },
+    el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
+    text,
+    el(
+      'span',
+      { class: 'confidence' },
+      el('meter', { min: 0, max: 1, value: c.score, 'aria-label': `confidence of answer ${i + 1}` }),
+      el('span', {}, pct(c.score)),
+    ),
+  );
+}
+
 function listCard(group, i, feedback) {
   const c = group.lead;
   return el(
     'li',
     { class: 'card answer' },
-    el(
-      'div',
-      { class: 'answer-head' },
-      el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
-      el('span', { class: 'answer-text' }, `${group.items.length} answers`),
-      el(
-        'span',
-        { class: 'confidence' },
-        el('meter', { min: 0, max: 1, value: c.score, 'aria-label': `confidence of answer ${i + 1}` }),
-        el('span', {}, pct(c.score)),
-      ),
-    ),
+    answerHead(c, i, el('span', { class: 'answer-text' }, `${group.items.length} answers`)),
     // The query's result rows: each answer with the value behind it (an IRI, a number, a date).
     el(
       'div',
@@ -166,17 +171,9 @@ function listCard(group, i, feedback) {
       el(
         'table',
         { class: 'answer-list' },
-        el(
-          'thead',
-          {},
-          el('tr', {}, el('th', { scope: 'col' }, 'answer'), el('th', { scope: 'col' }, 'value')),
-        ),
-        el(
-          'tbody',
-          {},
-          group.items.map((x) =>
-            el('tr', {}, el('td', {}, x.text), el('td', { class: 'muted' }, x.value ?? '')),
-          ),
+        tableParts(
+          ['answer', 'value'],
+          group.items.map((x) => [el('td', {}, x.text), el('td', { class: 'muted' }, x.value ?? '')]),
         ),
       ),
     ),
@@ -190,18 +187,7 @@ function candidate(c, i, feedback) {
   return el(
     'li',
     { class: 'card answer' },
-    el(
-      'div',
-      { class: 'answer-head' },
-      el('span', { class: `badge ${c.route}`, title: ROUTE_NAMES[c.route] }, c.route),
-      c.form === 'passage' || c.route === 'cqa' ? null : answerText(c),
-      el(
-        'span',
-        { class: 'confidence' },
-        el('meter', { min: 0, max: 1, value: c.score, 'aria-label': `confidence of answer ${i + 1}` }),
-        el('span', {}, pct(c.score)),
-      ),
-    ),
+    answerHead(c, i, c.form === 'passage' || c.route === 'cqa' ? null : answerText(c)),
     c.form === 'passage' ? el('blockquote', { class: 'answer-passage' }, c.text) : null,
     c.route === 'cqa' && c.form !== 'passage' ? answerText(c) : null,
     c.form === 'passage' && c.evidence.kind === 'passage' ? sourceOf(c.evidence) : evidence(c.evidence),
@@ -327,41 +313,25 @@ function explainPanel(a) {
       el(
         'table',
         {},
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['route', 'candidate', 'route score', 'probability', 'checks'].map((h) =>
-              el('th', { scope: 'col' }, h),
-            ),
-          ),
-        ),
-        el(
-          'tbody',
-          {},
-          x.candidates.map((c) =>
+        tableParts(
+          ['route', 'candidate', 'route score', 'probability', 'checks'],
+          x.candidates.map((c) => [
+            el('td', {}, c.route),
+            el('td', {}, c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text),
+            el('td', { class: 'num' }, fmt(c.raw)),
+            el('td', { class: 'num' }, fmt(c.calibrated)),
             el(
-              'tr',
+              'td',
               {},
-              el('td', {}, c.route),
-              el('td', {}, c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text),
-              el('td', { class: 'num' }, fmt(c.raw)),
-              el('td', { class: 'num' }, fmt(c.calibrated)),
-              el(
-                'td',
-                {},
-                (c.checks ?? []).map((k) =>
-                  el(
-                    'span',
-                    { class: k.passed ? 'check ok' : 'check failed', title: k.detail },
-                    `${k.passed ? '✓' : '✗'} ${k.check} `,
-                  ),
+              (c.checks ?? []).map((k) =>
+                el(
+                  'span',
+                  { class: k.passed ? 'check ok' : 'check failed', title: k.detail },
+                  `${k.passed ? '✓' : '✗'} ${k.check} `,
                 ),
               ),
             ),
-          ),
+          ]),
         ),
       ),
     ),

@@ -1,4 +1,4 @@
-/** The two DOM helpers both pages build with; data always becomes Text nodes. */
+/** The DOM helpers both pages build with; data always becomes Text nodes. */
 
 export const $ = (id) => document.getElementById(id);
 
@@ -16,4 +16,24 @@ export function el(tag, props = {}, ...children) {
     ...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== undefined && c !== null && c !== false),
   );
   return node;
+}
+
+/** A table's head (column names) and body (one row of cells per item), as children of a table. */
+export function tableParts(columns, rows) {
+  return [
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        columns.map((h) => el('th', { scope: 'col' }, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.map((cells) => el('tr', {}, cells)),
+    ),
+  ];
 }
