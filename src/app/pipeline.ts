@@ -119,6 +119,7 @@ export class Pipeline {
     };
     const retriever = await openRetrieval(db, config, models, {
       onVectors: (d, t) => progress('passage vectors', d, t),
+      onGraph: (d, t) => progress('passage graph', d, t),
     });
     if (retriever.store.counts().passages > 0) routes.mrc = new MrcRoute(retriever);
     try {

@@ -27,6 +27,8 @@ export interface OpenRetrievalOptions {
   /** Leave the dense side out (BM25 only). */
   dense?: boolean;
   onVectors?: (done: number, total: number) => void;
+  /** Hears the HNSW graphs' build (points added, points to add) when they are not cached. */
+  onGraph?: (done: number, total: number) => void;
   annThreshold?: number;
 }
 
@@ -47,5 +49,6 @@ export async function openRetrieval(
   return Retriever.withDense(store, encoder.name, encoder, {
     annThreshold: opts.annThreshold ?? DEFAULT_ANN_THRESHOLD,
     cacheFile: join(config.workspace, `vectors-${encoder.name}.hnsw`),
+    ...(opts.onGraph ? { onProgress: opts.onGraph } : {}),
   });
 }

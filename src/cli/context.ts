@@ -28,7 +28,7 @@ export function contextFrom(cmd: Command): CliContext {
       workspace: g.workspace,
     },
   });
-  return { config, models: new ModelRegistry(config.modelsDir, config.cascades) };
+  return { config, models: new ModelRegistry(config.modelsDir, config.cascades, config.batching) };
 }
 
 /** The reader named by flag or config, else the first reader installed. */

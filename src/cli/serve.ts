@@ -11,7 +11,7 @@ import { QaError } from '../core/errors.js';
 import { createApp } from '../server/app.js';
 import { listen, serverUrl, shutdown } from '../server/listen.js';
 import { contextFrom, parseIntOption } from './context.js';
-import { progressBar } from './progress.js';
+import { type Progress, progressBar } from './progress.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -58,9 +58,18 @@ export function registerServe(program: Command): void {
           db.close();
         }
       }
-      const bar = progressBar('indexing');
-      const pipeline = await openPipeline(config, models, { onProgress: (_, d, t) => bar.update(d, t) });
-      bar.stop();
+      // One bar per step (passage vectors, passage graph, thread vectors), each with its own total.
+      let step: { name: string; bar: Progress } | undefined;
+      const pipeline = await openPipeline(config, models, {
+        onProgress: (name, d, t) => {
+          if (step?.name !== name) {
+            step?.bar.stop();
+            step = { name, bar: progressBar(name) };
+          }
+          step.bar.update(d, t);
+        },
+      });
+      step?.bar.stop();
       const http = await listen(createApp(pipeline, { ...config, server }, logger), server.port, server.host);
       logger.info({ url: serverUrl(http), routes: pipeline.available }, `listening on ${serverUrl(http)}`);
       await new Promise<void>((resolve) => {

@@ -52,6 +52,18 @@ const configFields = z
           .strict(),
       )
       .default({}),
+    /**
+     * How reads of concurrent questions share the reader's runs (src/mrc/window-batcher.ts): a run
+     * holds windows adding at most `maxPadding` of padding; `waitMs` holds an idle reader's first
+     * window for others to join.
+     */
+    batching: z
+      .object({
+        maxPadding: z.number().min(0).max(10).default(0.2),
+        waitMs: z.int().min(0).max(1000).default(0),
+      })
+      .strict()
+      .default({ maxPadding: 0.2, waitMs: 0 }),
     /** Answers kept for questions asked again over unchanged data (0: none). */
     answerCache: z.int().min(0).max(1_000_000),
     /**

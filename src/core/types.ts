@@ -166,14 +166,14 @@ export interface Explanation {
   }>;
 }
 
-/** Where time went, ms by step ("encode", "retrieve", "read"; "parse", "scope", "rank"). */
+/** Where time went, ms by step ("retrieve", "wait", "read"; "parse", "scope", "rank"). */
 export type Stages = Record<string, number>;
 
 export interface RouteTiming {
   route: RouteName;
   ms: number;
   candidates: number;
-  /** The route's own steps, where it measures them (MRC: encode, retrieve, wait, read). */
+  /** The route's own steps, where it measures them (MRC: retrieve with the encoding, wait, read). */
   stages?: Stages;
   /** What the route left undone, and why ("passages not read: …"). */
   note?: string;

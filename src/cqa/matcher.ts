@@ -66,7 +66,7 @@ export class Matcher {
     const { name, encoder } = this.dense;
     await indexThreadVectors(this.archive, name, encoder, onProgress);
     const { ids, vectors } = this.archive.vectors.load(name, encoder.dim);
-    this.index = DenseIndex.build(ids, vectors, encoder.dim, { annThreshold: Number.POSITIVE_INFINITY });
+    this.index = DenseIndex.exact(ids, vectors, encoder.dim);
   }
 
   /** BM25 scores of the text against the archive, optionally only among the given threads. */

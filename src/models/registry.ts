@@ -8,6 +8,7 @@ import { QaError } from '../core/errors.js';
 import { readJsonFile, validate } from '../core/json.js';
 import { CascadeReader, type CascadeSpec } from '../mrc/cascade.js';
 import { type ExtractiveReader, type ReaderOptions, SpanReader } from '../mrc/reader.js';
+import { type BatcherOptions, DEFAULT_BATCHER } from '../mrc/window-batcher.js';
 import { type EncoderOptions, SentenceEncoder } from './encoder.js';
 import {
   type EncoderEntry,
@@ -79,6 +80,8 @@ export class ModelRegistry {
   constructor(
     readonly root: string,
     readonly cascades: Readonly<Record<string, CascadeSpec>> = {},
+    /** How every reader it opens shares runs between concurrent reads (config `batching`). */
+    readonly batching: BatcherOptions = DEFAULT_BATCHER,
   ) {}
 
   scan(): ScanResult {
@@ -144,7 +147,9 @@ export class ModelRegistry {
       }
       return p;
     }
-    return this.open(this.readers, name, opts, 'reader', (entry) => SpanReader.load(entry, opts));
+    return this.open(this.readers, name, opts, 'reader', (entry) =>
+      SpanReader.load(entry, { batching: this.batching, ...opts }),
+    );
   }
 
   /** Opens a sentence encoder once and shares it, as `reader` does. */

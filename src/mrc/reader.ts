@@ -15,12 +15,16 @@ import {
 } from '../models/session.js';
 import type { Token, WordPieceTokenizer } from '../models/tokenizer.js';
 import { type Decoded, type DecodeOptions, decodeSpans, type WindowLogits } from './decode.js';
+import { type BatcherOptions, WindowBatcher } from './window-batcher.js';
 import { makeWindows, type Window } from './windows.js';
 
-export type ReaderOptions = SessionOptions;
+export interface ReaderOptions extends SessionOptions {
+  /** How windows of concurrent reads share runs (window-batcher.ts). */
+  batching?: BatcherOptions;
+}
 
 export interface ReadOptions extends Partial<DecodeOptions> {
-  /** Windows per forward pass (default 8). */
+  /** The most windows in one forward pass, its own and concurrent reads' together (default 8). */
   batchSize?: number;
 }
 
@@ -77,11 +81,16 @@ export interface ExtractiveReader {
 }
 
 export class SpanReader implements ExtractiveReader {
+  private readonly batcher: WindowBatcher;
+
   private constructor(
     readonly entry: ReaderEntry,
     readonly tokenizer: WordPieceTokenizer,
     private readonly session: ModelSession,
-  ) {}
+    batching?: BatcherOptions,
+  ) {
+    this.batcher = new WindowBatcher((windows) => this.forward(windows), batching);
+  }
 
   get name(): string {
     return this.entry.manifest.name;
@@ -90,7 +99,7 @@ export class SpanReader implements ExtractiveReader {
   static async load(entry: ReaderEntry, opts: ReaderOptions = {}): Promise<SpanReader> {
     const tokenizer = tokenizerFor(entry);
     const session = await openSession(entry, opts, READER_IO);
-    return new SpanReader(entry, tokenizer, session);
+    return new SpanReader(entry, tokenizer, session, opts.batching);
   }
 
   decodeOptions(over: Partial<DecodeOptions> = {}): DecodeOptions {
@@ -103,7 +112,10 @@ export class SpanReader implements ExtractiveReader {
     return result;
   }
 
-  /** Reads many (question, context) pairs, packing their windows into shared batches. */
+  /**
+   * Reads many (question, context) pairs, packing their windows, and those of reads running at
+   * the same time, into shared batches of similar length.
+   */
   async readBatch(inputs: readonly ReadInput[], opts: ReadOptions = {}): Promise<ReadResult[]> {
     const m = this.entry.manifest;
     const decode = this.decodeOptions(opts);
@@ -118,14 +130,14 @@ export class SpanReader implements ExtractiveReader {
     });
 
     const logits: WindowLogits[][] = inputs.map(() => []);
-    for (let b = 0; b < jobs.length; b += batchSize) {
-      const batch = jobs.slice(b, b + batchSize);
-      const out = await this.forward(batch.map((j) => j.window));
-      batch.forEach((j, r) => {
-        const row = out[r];
-        if (row) logits[j.input]?.push(row);
-      });
-    }
+    const out = await this.batcher.submit(
+      jobs.map((j) => j.window),
+      batchSize,
+    );
+    out.forEach((row, r) => {
+      const job = jobs[r];
+      if (job) logits[job.input]?.push(row);
+    });
     return inputs.map((inp, i) => decodeSpans(inp.context, ctxTokens[i] ?? [], logits[i] ?? [], decode));
   }
 

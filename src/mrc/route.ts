@@ -41,7 +41,7 @@ export interface MrcOptions {
   form?: AnswerForm;
   /** Only passages of these documents are read (`filters` of a request). */
   filter?: DocFilter;
-  /** Filled with the time of each step, ms (encode, retrieve, wait, read). */
+  /** Filled with the time of each step, ms (retrieve, with the question's encoding beside BM25; wait; read). */
   stages?: Stages;
   /**
    * Asked after retrieval: false skips the reading (another route already holds a confident
@@ -101,8 +101,8 @@ export class MrcRoute {
       stages[step] = (stages[step] ?? 0) + (now - mark);
       mark = now;
     };
-    const vector = encoder && mode !== 'bm25' ? await encoder.encode([question]) : undefined;
-    lap('encode');
+    // Not awaited here: BM25 ranks on this thread while the encoder's worker encodes the question.
+    const encoding = encoder && mode !== 'bm25' ? encoder.encode([question]) : undefined;
     const about = (opts.about ?? []).filter((s) => this.topics.has(s));
     const form = opts.form ?? 'span';
     const section = form === 'span' ? undefined : await this.sectionAsked(question, about, form);
@@ -112,9 +112,10 @@ export class MrcRoute {
       question,
       about.length ? ABOUT_DEPTH : k,
       mode,
-      vector,
+      encoding,
       within,
     );
+    const vector = await encoding;
     if (about.length) {
       const allowed = within ? new Set(within) : undefined;
       passages = this.aboutFirst(passages, about, k, vector, section?.docId, allowed);

@@ -58,6 +58,9 @@ export function rrf(lists: readonly (readonly ScoredPassage[])[], k: number): Sc
     .slice(0, k);
 }
 
+/** A query's vector, computed or being computed. */
+export type QueryVector = Float32Array | Promise<Float32Array>;
+
 export interface DenseSide {
   model: string;
   encoder: VectorEncoder;
@@ -71,14 +74,15 @@ export class Retriever {
   ) {}
 
   /** A retriever whose dense side holds every stored vector of `model` (encode missing ones first). */
-  static withDense(
+  static async withDense(
     store: DocStore,
     model: string,
     encoder: VectorEncoder,
     opts: DenseIndexOptions,
-  ): Retriever {
+  ): Promise<Retriever> {
     const { ids, vectors } = store.vectors.load(model, encoder.dim);
-    return new Retriever(store, { model, encoder, index: DenseIndex.build(ids, vectors, encoder.dim, opts) });
+    const index = await DenseIndex.open(ids, vectors, encoder.dim, opts);
+    return new Retriever(store, { model, encoder, index });
   }
 
   get encoder(): VectorEncoder | undefined {
@@ -93,14 +97,17 @@ export class Retriever {
     return searchFts(this.store.db, PASSAGES_FTS, query, k);
   }
 
-  /** `vector`: the query's vector when the caller already has it (batch evaluation). */
-  async denseSearch(query: string, k: number, vector?: Float32Array): Promise<ScoredPassage[]> {
+  /**
+   * `vector`: the query's vector when the caller already has it (batch evaluation), or is having
+   * it computed (the MRC route).
+   */
+  async denseSearch(query: string, k: number, vector?: QueryVector): Promise<ScoredPassage[]> {
     if (!this.dense) {
       throw new QaError('unavailable', 'dense retrieval needs a sentence encoder model', {
         hint: 'install one in models/ (task "encoder") or use --mode bm25',
       });
     }
-    const q = vector ?? (await this.dense.encoder.encode([query]));
+    const q = (await vector) ?? (await this.dense.encoder.encode([query]));
     return this.dense.index.search(q, k);
   }
 
@@ -118,13 +125,13 @@ export class Retriever {
     k: number,
     mode: RetrievalMode,
     within: readonly number[],
-    vector?: Float32Array,
+    vector?: QueryVector,
   ): Promise<ScoredPassage[]> {
     if (within.length === 0) return [];
     const sparse = () => searchFts(this.store.db, PASSAGES_FTS, query, Math.max(k, FUSION_DEPTH), within);
     const dense = async () => {
       if (!this.dense) throw new QaError('unavailable', 'dense retrieval needs a sentence encoder model');
-      const q = vector ?? (await this.dense.encoder.encode([query]));
+      const q = (await vector) ?? (await this.dense.encoder.encode([query]));
       const scores = this.dense.index.scoresFor(q, within);
       return topIndices(scores, 0, scores.length, Math.max(k, FUSION_DEPTH)).map((i) => ({
         id: within[i] as number,
@@ -140,7 +147,7 @@ export class Retriever {
     query: string,
     k: number,
     mode: RetrievalMode,
-    vector?: Float32Array,
+    vector?: QueryVector,
     /** Only these passages (a filter's, DocStore.passageIdsMatching). */
     within?: readonly number[],
   ): Promise<ScoredPassage[]> {
@@ -148,15 +155,17 @@ export class Retriever {
     if (mode === 'bm25') return this.bm25(query, k);
     if (mode === 'dense') return this.denseSearch(query, k, vector);
     const depth = Math.max(k, FUSION_DEPTH);
-    const [sparse, dense] = [this.bm25(query, depth), await this.denseSearch(query, depth, vector)];
-    return rrf([sparse, dense], k);
+    // The question is encoded in the encoder's worker while BM25 ranks on this thread.
+    const dense = this.denseSearch(query, depth, vector);
+    const sparse = this.bm25(query, depth);
+    return rrf([sparse, await dense], k);
   }
 
   async retrieve(
     query: string,
     k: number,
     mode: RetrievalMode,
-    vector?: Float32Array,
+    vector?: QueryVector,
     within?: readonly number[],
   ): Promise<RetrievedPassage[]> {
     const hits = await this.search(query, k, mode, vector, within);

@@ -245,7 +245,7 @@ export const parsedQuestion = z
 const stages = z
   .record(z.string(), z.number())
   .describe(
-    'Milliseconds by step: encode, retrieve, wait (for the cheap routes), read (MRC); parse, scope, rank (the pipeline)',
+    'Milliseconds by step: retrieve (the question encoded meanwhile), wait (for the cheap routes), read (MRC); parse, scope, rank (the pipeline)',
   );
 
 export const routeTiming = z

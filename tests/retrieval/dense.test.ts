@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { ModelRegistry } from '../../src/models/registry.js';
 import { DenseIndex } from '../../src/retrieval/dense-index.js';
 import { listDocFiles, readSourceFile } from '../../src/retrieval/doc-sources.js';
 import { DocStore } from '../../src/retrieval/doc-store.js';
+import { buildGraphFile } from '../../src/retrieval/hnsw-build.js';
 import { rrf } from '../../src/retrieval/retriever.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -39,7 +40,7 @@ describe('DenseIndex', () => {
   const queries = randomUnitVectors(50, dim, 99);
 
   it('finds the exact nearest neighbours by scan', () => {
-    const index = DenseIndex.build(ids, vectors, dim, { annThreshold: Number.POSITIVE_INFINITY });
+    const index = DenseIndex.exact(ids, vectors, dim);
     expect(index.approximate).toBe(false);
     const q = vectors.subarray(5 * dim, 6 * dim);
     const [top] = index.search(q, 3);
@@ -48,33 +49,99 @@ describe('DenseIndex', () => {
     expect(index.scoresFor(q, [ids[5] as number, -1])).toEqual([expect.closeTo(1, 5), 0]);
   });
 
-  it('keeps recall@10 of the HNSW graph at 0.95 or more, and caches the graph on disk', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'qa-hnsw-')), 'v.hnsw');
-    const ann = DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
-    expect(ann.approximate).toBe(true);
+  const recall = (index: DenseIndex): number => {
     let found = 0;
     for (let i = 0; i < 50; i++) {
       const q = queries.subarray(i * dim, (i + 1) * dim);
-      const truth = new Set(ann.exact(q, 10).map((h) => h.id));
-      found += ann.search(q, 10).filter((h) => truth.has(h.id)).length;
+      const truth = new Set(index.exact(q, 10).map((h) => h.id));
+      found += index.search(q, 10).filter((h) => truth.has(h.id)).length;
     }
-    expect(found / 500).toBeGreaterThanOrEqual(0.95);
-    const built = statSync(file).mtimeMs;
-    const cached = DenseIndex.build(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
-    expect(statSync(file).mtimeMs).toBe(built);
-    // The graph read back from the cache answers as the one just built.
+    return found / 500;
+  };
+
+  it('keeps recall@10 of sharded HNSW graphs at 0.95 or more, caches them, and updates them in place', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'qa-hnsw-')), 'v.hnsw');
+    const shards = [`${file}.0-of-2`, `${file}.1-of-2`];
+    let progress = 0;
+    const ann = await DenseIndex.open(ids, vectors, dim, {
+      annThreshold: 0,
+      cacheFile: file,
+      shards: 2,
+      onProgress: (done, total) => {
+        expect(total).toBe(n);
+        progress = done;
+      },
+    });
+    expect(ann.approximate).toBe(true);
+    expect(progress).toBe(n);
+    expect(recall(ann)).toBeGreaterThanOrEqual(0.95);
+    const built = shards.map((f) => statSync(f).mtimeMs);
+    // Read back as built: no shard rewritten, the same answers, the split kept from the cache.
+    const cached = await DenseIndex.open(ids, vectors, dim, { annThreshold: 0, cacheFile: file });
+    expect(shards.map((f) => statSync(f).mtimeMs)).toEqual(built);
     for (let i = 0; i < 10; i++) {
       const q = queries.subarray(i * dim, (i + 1) * dim);
-      expect(cached.search(q, 10).map((h) => h.id)).toEqual(ann.search(q, 10).map((h) => h.id));
+      expect(cached.search(q, 10)).toEqual(ann.search(q, 10));
     }
-    // One id gone: the cached graph is updated, and never returns it again.
-    const fewer = DenseIndex.build(ids.subarray(1), vectors.subarray(dim), dim, {
+    // One id gone (10 + 0: shard 0): only its shard is rewritten, and never returns it again.
+    const fewer = await DenseIndex.open(ids.subarray(1), vectors.subarray(dim), dim, {
       annThreshold: 0,
       cacheFile: file,
     });
-    expect(existsSync(`${file}.json`)).toBe(true);
-    expect(statSync(file).mtimeMs).not.toBe(built);
+    expect(statSync(shards[0] as string).mtimeMs).not.toBe(built[0]);
+    expect(statSync(shards[1] as string).mtimeMs).toBe(built[1]);
     expect(fewer.search(vectors.subarray(0, dim), 5).map((h) => h.id)).not.toContain(ids[0]);
+    // Another split asked for: the old shards' files go, the new ones answer as well.
+    const one = await DenseIndex.open(ids, vectors, dim, { annThreshold: 0, cacheFile: file, shards: 1 });
+    expect(shards.some((f) => existsSync(f))).toBe(false);
+    expect(recall(one)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('resumes an interrupted build from the graph file it left', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'qa-hnsw-')), 'v.hnsw');
+    const half = n / 2;
+    // What a build stopped after its checkpoint leaves: a graph of the first half, no signature.
+    const job = { file, dim, checkpointMs: 60_000 };
+    expect(
+      await buildGraphFile({ ...job, ids: ids.subarray(0, half), vectors: vectors.subarray(0, half * dim) }),
+    ).toBe(half);
+    expect(existsSync(`${file}.json`)).toBe(false);
+    let added = 0;
+    const resumed = await DenseIndex.open(ids, vectors, dim, {
+      annThreshold: 0,
+      cacheFile: file,
+      shards: 1,
+      onProgress: (done, total) => {
+        expect(total).toBe(n - half);
+        added = done;
+      },
+    });
+    expect(added).toBe(n - half);
+    expect(recall(resumed)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('builds one at a time per cache file when opened twice at once (two uploads)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'qa-hnsw-')), 'v.hnsw');
+    const opts = { annThreshold: 0, cacheFile: file, shards: 2 };
+    const [before, after] = await Promise.all([
+      DenseIndex.open(ids.subarray(0, 2000), vectors.subarray(0, 2000 * dim), dim, opts),
+      DenseIndex.open(ids, vectors, dim, opts),
+    ]);
+    const later = new Set(ids.subarray(2000));
+    expect(before.search(queries.subarray(0, dim), 50).some((h) => later.has(h.id))).toBe(false);
+    expect(recall(after)).toBeGreaterThanOrEqual(0.95);
+    // The second build's graphs are what the cache holds: reopening reads them unchanged.
+    const built = statSync(`${file}.0-of-2`).mtimeMs;
+    await DenseIndex.open(ids, vectors, dim, opts);
+    expect(statSync(`${file}.0-of-2`).mtimeMs).toBe(built);
+  });
+
+  it('builds in a temporary folder when there is no cache file', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('qa-hnsw-')).length;
+    const ann = await DenseIndex.open(ids, vectors, dim, { annThreshold: 1000, shards: 2 });
+    expect(ann.approximate).toBe(true);
+    expect(recall(ann)).toBeGreaterThanOrEqual(0.95);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('qa-hnsw-')).length).toBe(before);
   });
 });
 
