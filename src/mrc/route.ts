@@ -103,6 +103,8 @@ export class MrcRoute {
     };
     // Not awaited here: BM25 ranks on this thread while the encoder's worker encodes the question.
     const encoding = encoder && mode !== 'bm25' ? encoder.encode([question]) : undefined;
+    // Handled here too: a step before the retrieval that throws must not leave it unhandled.
+    encoding?.catch(() => {});
     const about = (opts.about ?? []).filter((s) => this.topics.has(s));
     const form = opts.form ?? 'span';
     const section = form === 'span' ? undefined : await this.sectionAsked(question, about, form);

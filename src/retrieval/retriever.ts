@@ -155,10 +155,13 @@ export class Retriever {
     if (mode === 'bm25') return this.bm25(query, k);
     if (mode === 'dense') return this.denseSearch(query, k, vector);
     const depth = Math.max(k, FUSION_DEPTH);
-    // The question is encoded in the encoder's worker while BM25 ranks on this thread.
-    const dense = this.denseSearch(query, depth, vector);
-    const sparse = this.bm25(query, depth);
-    return rrf([sparse, await dense], k);
+    // The question is encoded in the encoder's worker while BM25 ranks on this thread; both
+    // awaited together, so a failure of either never leaves the other's unhandled.
+    const [dense, sparse] = await Promise.all([
+      this.denseSearch(query, depth, vector),
+      (async () => this.bm25(query, depth))(),
+    ]);
+    return rrf([sparse, dense], k);
   }
 
   async retrieve(

@@ -191,4 +191,18 @@ describe('dense and hybrid retrieval with the bundled encoder', () => {
     const [hybrid] = await reopened.retrieve('What temperature should the water be for coffee?', 1, 'hybrid');
     expect(hybrid?.title).toBe('Brewing Guide');
   });
+
+  it('rejects a hybrid search whose BM25 side or encoding fails, leaving no failure unhandled', async () => {
+    const own = openWorkspaceDb({ workspace: mkdtempSync(join(tmpdir(), 'qa-dense-')) });
+    new DocStore(own).ingest(listDocFiles([join(FIXTURES, 'docs')]).map((f) => readSourceFile(f)));
+    const retriever = await openRetrieval(own, { ...config, workspace: own.name }, models);
+    const failed = Promise.reject(new Error('the encoder stopped'));
+    await expect(retriever.search('coffee', 3, 'hybrid', failed)).rejects.toThrow('the encoder stopped');
+    own.close();
+    // BM25 throws at once (the database is closed; a server stopping) and the encoding fails too.
+    const stopped = Promise.reject(new Error('the session was released'));
+    await expect(retriever.search('coffee', 3, 'hybrid', stopped)).rejects.toThrow(
+      /database connection is not open/,
+    );
+  });
 });
