@@ -11,7 +11,8 @@
  * - bundled: the starter data (kb/, corpora/), loaded by `qa init` into --workspace when empty.
  * - squad100k: the starter data plus 100,000 passages from ../shared/data/squad/train-v1.1.json
  *   (its contexts, then 5-sentence mixes of them), ingested with their vectors when the workspace
- *   is empty (about fifteen minutes the first time; kept for later runs).
+ *   is empty (its vectors take about an hour of both cores the first time; kept for later runs,
+ *   and an interrupted run's vectors resume).
  * - --cache off: QA_ANSWER_CACHE=0, every question computed; on: answers remembered, as served,
  *   with every question asked once before the runs (so they measure questions asked again).
  *
