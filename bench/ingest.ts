@@ -23,6 +23,7 @@ import type { DocFilter } from '../src/retrieval/doc-store.js';
 import { DocStore } from '../src/retrieval/doc-store.js';
 import { ingestFiles } from '../src/retrieval/folder-ingest.js';
 import { Retriever } from '../src/retrieval/retriever.js';
+import { seeded } from './seeded.js';
 
 const { values } = parseArgs({
   options: {
@@ -93,11 +94,7 @@ const jsonl = join(root, 'corpus.jsonl');
 const lines: string[] = [];
 const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
 const sentences = contexts.flatMap((c) => [...seg.segment(c)].map((s) => s.segment.trim()));
-let seed = 7;
-const rand = () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
+const rand = seeded(7);
 for (let i = 0; i < nPassages; i++) {
   const text =
     i < contexts.length

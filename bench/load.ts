@@ -27,6 +27,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { loadSquad } from '../src/core/squad-data.js';
+import { seeded } from './seeded.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,11 +62,7 @@ function writeSquadCorpus(file: string): string[] {
   const contexts = [...new Set(squad.questions.map((q) => q.context))];
   const seg = new Intl.Segmenter('en', { granularity: 'sentence' });
   const sentences = contexts.flatMap((c) => [...seg.segment(c)].map((s) => s.segment.trim()));
-  let seed = 11;
-  const rand = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const rand = seeded(11);
   const lines: string[] = [];
   for (let i = 0; i < 100_000; i++) {
     const text =

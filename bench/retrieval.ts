@@ -42,6 +42,7 @@ import { DenseIndex } from '../src/retrieval/dense-index.js';
 import type { RawDocument } from '../src/retrieval/doc-sources.js';
 import { DocStore } from '../src/retrieval/doc-store.js';
 import { PASSAGES_FTS, passageForEncoding, Retriever, rrf } from '../src/retrieval/retriever.js';
+import { seeded } from './seeded.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,11 +60,7 @@ const { values } = parseArgs({
   },
 });
 
-let seed = 13;
-const rand = (): number => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
+const rand = seeded(13);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -140,24 +137,14 @@ const goldKeys = asked.map((q) => `real:${q.title}/${contexts.get(q.title)?.inde
 /** Retriever's passage index, every row scored (no pruning at any size). */
 const EXHAUSTIVE: FtsIndex = { ...PASSAGES_FTS, exactRows: Number.POSITIVE_INFINITY };
 
-/** p50 and p95 of `run` over the first `n` questions, after 5 untimed ones. */
-function latencies(run: (i: number) => void, n = queries.length): { p50: number; p95: number } {
-  for (let i = 0; i < 5; i++) run(i);
-  const lat: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    run(i);
-    lat.push(performance.now() - t);
-  }
-  lat.sort((a, b) => a - b);
-  return { p50: pct(lat, 50), p95: pct(lat, 95) };
-}
-
-/** As `latencies`, for a run that awaits (the encoder's worker). */
-async function latenciesAsync(run: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+/** p50 and p95 of `run` over the first `n` questions, after 5 untimed ones (awaited when it is async). */
+async function latencies(
+  run: (i: number) => unknown,
+  n = queries.length,
+): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < 5; i++) await run(i);
   const lat: number[] = [];
-  for (let i = 0; i < queries.length; i++) {
+  for (let i = 0; i < n; i++) {
     const t = performance.now();
     await run(i);
     lat.push(performance.now() - t);
@@ -246,9 +233,9 @@ for (const size of values.sizes.split(',').map(Number)) {
     .pluck();
   const gold = goldKeys.map((key) => new Set(goldOf.all(key)));
   const goldInCorpus = gold.filter((g) => g.size > 0).length;
-  const measure = (rank: (q: string) => number[]): Measured => {
+  const measure = async (rank: (q: string) => number[]): Promise<Measured> => {
     const lists: number[][] = [];
-    const ms = latencies((i) => {
+    const ms = await latencies((i) => {
       lists[i] = rank(queries[i] as string);
     });
     const mean = (f: (ids: number[], i: number) => number, of = queries.length) =>
@@ -269,9 +256,9 @@ for (const size of values.sizes.split(',').map(Number)) {
   };
   const bm25Row: Bm25Row = {
     passages,
-    bm25: measure(rankings.pruned),
-    bm25_exhaustive: measure(rankings.exhaustive),
-    bm25_dropped: measure(rankings.dropped),
+    bm25: await measure(rankings.pruned),
+    bm25_exhaustive: await measure(rankings.exhaustive),
+    bm25_dropped: await measure(rankings.dropped),
     gold_in_corpus: goldInCorpus,
   };
   bm25Rows.push(bm25Row);
@@ -286,15 +273,16 @@ for (const size of values.sizes.split(',').map(Number)) {
   const exact = DenseIndex.exact(ids, vectors, dim);
   const qv = (i: number) => queryVecs.subarray(i * dim, (i + 1) * dim);
   // The exact scan takes seconds a question at 1M: it is timed, and is the truth, on the first 50.
+  const truthN = Math.min(50, queries.length);
   const truth: Set<number>[] = [];
-  const exactLat = latencies((i) => {
+  const exactLat = await latencies((i) => {
     truth[i] = new Set(
       exact
         .search(qv(i), 100)
         .slice(0, 10)
         .map((h) => h.id),
     );
-  }, 50);
+  }, truthN);
   let annLat: { p50: number; p95: number } | undefined;
   let annBuildSecs: number | undefined;
   let annRecall: number | undefined;
@@ -308,18 +296,18 @@ for (const size of values.sizes.split(',').map(Number)) {
     });
     annBuildSecs = (performance.now() - t3) / 1000;
     const index = ann;
-    annLat = latencies((i) => index.search(qv(i), 100));
+    annLat = await latencies((i) => index.search(qv(i), 100));
     let hit = 0;
-    for (let i = 0; i < 50; i++) hit += index.search(qv(i), 10).filter((h) => truth[i]?.has(h.id)).length;
-    annRecall = hit / 500;
+    for (let i = 0; i < truthN; i++) hit += index.search(qv(i), 10).filter((h) => truth[i]?.has(h.id)).length;
+    annRecall = hit / (10 * truthN);
   }
   const denseIndex = ann ?? exact;
-  const hybrid = latencies((i) =>
+  const hybrid = await latencies((i) =>
     rrf([retriever.bm25(queries[i] as string, 100), denseIndex.search(qv(i), 100)], 100),
   );
   // As the MRC route retrieves: the question encoded (in the encoder's worker, beside BM25) too.
   const product = new Retriever(store, { model, encoder, index: denseIndex });
-  const hybridEncoded = await latenciesAsync((i) =>
+  const hybridEncoded = await latencies((i) =>
     product.search(queries[i] as string, 100, 'hybrid', encoder.encode([queries[i] as string])),
   );
   const row = {

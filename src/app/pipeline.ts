@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import { dataVersion } from '../core/data-version.js';
 import type { Db } from '../core/database.js';
 import { QaError } from '../core/errors.js';
+import { stopwatch } from '../core/stopwatch.js';
 import type {
   Answer,
   AskRequest,
@@ -317,22 +318,24 @@ export class Pipeline {
    */
   async ask(req: AskRequest): Promise<Answer> {
     const t0 = performance.now();
-    const hit = this.cached(req);
-    if (hit) return hit;
+    const key = answerKey(req, this.readerName);
     const version = dataVersion(this.db);
+    const hit = this.remembered(key, version, t0);
+    if (hit) return hit;
     const answer = await this.answer(req, t0);
     // Kept at the version the question started at: data changed meanwhile makes it stale at once.
     // An answer a failed or late route shaped is not kept: the next asking may go better.
-    if (!answer.timings.some((t) => t.error !== undefined)) {
-      this.cache.set(answerKey(req, this.readerName), version, answer);
-    }
+    if (!answer.timings.some((t) => t.error !== undefined)) this.cache.set(key, version, answer);
     return answer;
   }
 
   /** The answer given before to the same request over the same data, if it is remembered. */
   cached(req: AskRequest): Answer | undefined {
-    const t0 = performance.now();
-    const hit = this.cache.get(answerKey(req, this.readerName), dataVersion(this.db));
+    return this.remembered(answerKey(req, this.readerName), dataVersion(this.db), performance.now());
+  }
+
+  private remembered(key: string, version: number, t0: number): Answer | undefined {
+    const hit = this.cache.get(key, version);
     return hit && { ...hit, cached: true, ms: performance.now() - t0 };
   }
 
@@ -374,12 +377,7 @@ export class Pipeline {
     const text = req.question.trim();
     if (!text) throw new QaError('bad_input', 'the question is empty', { where: 'question' });
     const stages: Stages = {};
-    let mark = performance.now();
-    const lap = (step: string) => {
-      const now = performance.now();
-      stages[step] = now - mark;
-      mark = now;
-    };
+    const { lap, restart } = stopwatch(stages);
     const parsed = this.opts.parse(text);
     lap('parse');
     const scope = this.scopeOf(parsed);
@@ -442,7 +440,7 @@ export class Pipeline {
       ...(running.includes('mrc') ? [run('mrc', {}, readIf)] : []),
     ]);
     // The routes ran concurrently: their time is in `timings`; from here on it is ranking's.
-    mark = performance.now();
+    restart();
     const candidates = results.flat();
     const verified = candidates.map((c) => verify(c, parsed, scope, checkOpts));
     const ranked = rank(candidates, parsed, calibration, req.topK ?? 5, running, this.present(), verified);

@@ -72,6 +72,23 @@ export function loadEntry(dir: string, folderName: string): ModelEntry {
   return { dir, manifest };
 }
 
+/** What `cache` holds for this name and thread count, else `open()` kept there; a failure is not kept. */
+function shared<R>(
+  cache: Map<string, Promise<R>>,
+  name: string,
+  opts: { threads?: number },
+  open: () => Promise<R>,
+): Promise<R> {
+  const key = `${name}\u0000${opts.threads ?? ''}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = open();
+    p.catch(() => cache.delete(key));
+    cache.set(key, p);
+  }
+  return p;
+}
+
 export class ModelRegistry {
   private readonly readers = new Map<string, Promise<ExtractiveReader>>();
   private readonly encoders = new Map<string, Promise<SentenceEncoder>>();
@@ -136,16 +153,11 @@ export class ModelRegistry {
   reader(name: string, opts: ReaderOptions = {}): Promise<ExtractiveReader> {
     const cascade = Object.hasOwn(this.cascades, name) ? this.cascades[name] : undefined;
     if (cascade) {
-      const key = `${name}\u0000${opts.threads ?? ''}`;
-      let p = this.readers.get(key);
-      if (!p) {
-        p = Promise.all([this.reader(cascade.first, opts), this.reader(cascade.second, opts)]).then(
+      return shared(this.readers, name, opts, () =>
+        Promise.all([this.reader(cascade.first, opts), this.reader(cascade.second, opts)]).then(
           ([first, second]) => new CascadeReader(name, first, second, cascade),
-        );
-        p.catch(() => this.readers.delete(key));
-        this.readers.set(key, p);
-      }
-      return p;
+        ),
+      );
     }
     return this.open(this.readers, name, opts, 'reader', (entry) =>
       SpanReader.load(entry, { batching: this.batching, ...opts }),
@@ -164,10 +176,8 @@ export class ModelRegistry {
     task: T,
     load: (entry: EntryOf<T>) => Promise<R>,
   ): Promise<R> {
-    const key = `${name}\u0000${opts.threads ?? ''}`;
-    let p = cache.get(key);
-    if (!p) {
-      p = Promise.resolve()
+    return shared(cache, name, opts, () =>
+      Promise.resolve()
         .then(() => this.get(name))
         .then((entry) => {
           if (!isTask(entry, task)) {
@@ -176,11 +186,8 @@ export class ModelRegistry {
             throw new QaError('bad_input', message, { where: join(entry.dir, 'manifest.json') });
           }
           return load(entry);
-        });
-      p.catch(() => cache.delete(key));
-      cache.set(key, p);
-    }
-    return p;
+        }),
+    );
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * windows where the small one found its best spans. The larger reader's cost is paid only where
  * the small one hesitates (figures in docs/BENCHMARKS.md).
  */
-import { type DecodeOptions, NO_SPAN, softmax } from './decode.js';
+import { type DecodeOptions, NO_SPAN, questionSpans } from './decode.js';
 import type { ExtractiveReader, ReadInput, ReadOptions, ReadResult } from './reader.js';
 
 export interface CascadeSpec {
@@ -39,11 +39,8 @@ export class CascadeReader implements ExtractiveReader {
   async readBatch(inputs: readonly ReadInput[], opts: ReadOptions = {}): Promise<ReadResult[]> {
     const firstRead = await this.first.readBatch(inputs, opts);
     const own = this.first.decodeOptions(opts).nullThreshold;
-    // How sure the first reader is, scored as the MRC route scores a question's passages: one
-    // softmax over every passage's spans and the most answerable passage's no-answer entry.
-    const nullLogit = Math.min(...firstRead.map((r) => r.nullLogit)) - own;
-    const probs = softmax([...firstRead.flatMap((r) => r.answers.map((a) => a.logit)), nullLogit]);
-    if (Math.max(...probs) >= this.spec.sure) {
+    // How sure the first reader is, scored as the MRC route scores a question's passages.
+    if (Math.max(...questionSpans(firstRead, own).probs) >= this.spec.sure) {
       // Kept on the second reader's no-answer scale, since callers threshold with its options.
       const shift = this.second.decodeOptions(opts).nullThreshold - own;
       return firstRead.map((r) => ({ ...r, nullLogit: r.nullLogit + shift }));

@@ -57,6 +57,20 @@ export function softmax(logits: readonly number[]): number[] {
   return exps.map((e) => e / sum);
 }
 
+/**
+ * One question's spans over its passages, scored on one scale: a softmax over every passage's span
+ * logits and one no-answer entry, the most answerable passage's null logit less `nullThreshold`.
+ * `probs` holds each span's probability in `spans`' order, then the no-answer one.
+ */
+export function questionSpans(
+  results: readonly Pick<Decoded, 'answers' | 'nullLogit'>[],
+  nullThreshold: number,
+): { spans: { a: SpanAnswer; i: number }[]; probs: number[] } {
+  const nullLogit = Math.min(...results.map((r) => r.nullLogit)) - nullThreshold;
+  const spans = results.flatMap((r, i) => r.answers.map((a) => ({ a, i })));
+  return { spans, probs: softmax([...spans.map((s) => s.a.logit), nullLogit]) };
+}
+
 interface RawSpan {
   startChar: number;
   endChar: number;

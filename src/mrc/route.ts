@@ -10,13 +10,14 @@
  */
 
 import { normalizeAnswer } from '../core/answer-text.js';
+import { stopwatch } from '../core/stopwatch.js';
 import type { Candidate, PassageEvidence, Stages } from '../core/types.js';
 import { contentWords, foldLabel, overlap } from '../core/words.js';
 import { sentenceSpans } from '../parse/analyse.js';
 import type { DocFilter } from '../retrieval/doc-store.js';
 import { type RetrievalMode, type RetrievedPassage, type Retriever, RRF_K } from '../retrieval/retriever.js';
 import { DocTopics } from '../retrieval/topics.js';
-import { softmax } from './decode.js';
+import { questionSpans } from './decode.js';
 import type { ExtractiveReader, ReadResult } from './reader.js';
 
 /**
@@ -94,13 +95,7 @@ export class MrcRoute {
     const mode = opts.mode ?? (this.retriever.hasDense ? 'hybrid' : 'bm25');
     const k = opts.passages ?? 5;
     const encoder = this.retriever.encoder;
-    const stages = opts.stages ?? {};
-    let mark = performance.now();
-    const lap = (step: string) => {
-      const now = performance.now();
-      stages[step] = (stages[step] ?? 0) + (now - mark);
-      mark = now;
-    };
+    const { lap } = stopwatch(opts.stages ?? {});
     // Not awaited here: BM25 ranks on this thread while the encoder's worker encodes the question.
     const encoding = encoder && mode !== 'bm25' ? encoder.encode([question]) : undefined;
     // Handled here too: a step before the retrieval that throws must not leave it unhandled.
@@ -263,11 +258,7 @@ export class MrcRoute {
         ps.map((p) => ({ question, context: p.text })),
         { topK: decode.nBest },
       );
-    const score = (results: readonly ReadResult[]) => {
-      const nullLogit = Math.min(...results.map((r) => r.nullLogit)) - decode.nullThreshold;
-      const spans = results.flatMap((r, i) => r.answers.map((a) => ({ a, i })));
-      return { spans, probs: softmax([...spans.map((s) => s.a.logit), nullLogit]) };
-    };
+    const score = (results: readonly ReadResult[]) => questionSpans(results, decode.nullThreshold);
     // The best-ranked passages first: when one of their spans is clearly the answer, the rest
     // are not read.
     const early = passages.length > READ_FIRST;

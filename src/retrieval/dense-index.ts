@@ -125,7 +125,7 @@ export class DenseIndex {
     // One build per cache at a time (two uploads at once refresh the index twice): the second
     // starts from what the first wrote.
     const before = building.get(cacheFile) ?? Promise.resolve();
-    const graphs = before.catch(() => {}).then(() => openGraphs(ids, vectors, dim, cacheFile, opts));
+    const graphs = before.then(() => openGraphs(ids, vectors, dim, cacheFile, opts));
     const done = graphs.then(
       () => {},
       () => {},
@@ -242,7 +242,7 @@ async function openGraphs(
       const graph = new HierarchicalNSW('ip', dim);
       await graph.readIndex(shardFile(file, i, shards), true);
       graph.setEf(opts.ef ?? 128);
-      return { graph, size: p.ids.length };
+      return { graph, size: p.n };
     }),
   );
 }

@@ -103,7 +103,7 @@ describe('DenseIndex', () => {
     // What a build stopped after its checkpoint leaves: a graph of the first half, no signature.
     const job = { file, dim, checkpointMs: 60_000 };
     expect(
-      await buildGraphFile({ ...job, ids: ids.subarray(0, half), vectors: vectors.subarray(0, half * dim) }),
+      await buildGraphFile({ ...job, ids: ids.slice(0, half), vectors: vectors.slice(0, half * dim) }),
     ).toBe(half);
     expect(existsSync(`${file}.json`)).toBe(false);
     let added = 0;
